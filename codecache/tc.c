@@ -1,0 +1,368 @@
+/* Translation-cache memory, block index, chaining and invalidation (see
+ * tc.h). Policy: when the TC is full, flush everything (vx32, blink) until a
+ * measurement says selective eviction pays. */
+#define _GNU_SOURCE
+#include "codecache/tc.h"
+#include "common/panic.h"
+#include "common/stats.h"
+#include "shadow-mmu/shadow.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define HASH_BUCKETS 65536
+#define MAX_IBTC_KEYS 16
+
+static uint8_t *tc_wr_base, *tc_exec_base;
+static size_t tc_size, tc_used, tc_permanent;
+static uint8_t *miss_stub;
+
+static struct tc_block *hash[HASH_BUCKETS];
+
+/* Blocks in emission order, so host address -> block is a binary search. */
+static struct tc_block **blocks;
+static size_t nblocks, blocks_cap;
+
+/* Per guest physical page: the blocks made from it. */
+struct code_page {
+    gpa_t page;
+    struct tc_block **list;
+    uint32_t n, cap;
+    struct code_page *next;
+};
+#define PAGE_BUCKETS 4096
+static struct code_page *pages[PAGE_BUCKETS];
+
+static struct {
+    uint32_t key;
+    uint64_t *table;
+} ibtc[MAX_IBTC_KEYS];
+static unsigned nibtc;
+
+int tc_init(size_t bytes)
+{
+    int fd = memfd_create("bt386-tc", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, (off_t)bytes) < 0)
+        return -1;
+    tc_wr_base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+    tc_exec_base = mmap(NULL, bytes, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (tc_wr_base == MAP_FAILED || tc_exec_base == MAP_FAILED)
+        return -1;
+    tc_size = bytes;
+    g_stats.tc_capacity = bytes;
+    return 0;
+}
+
+uint8_t *tc_writable(const uint8_t *exec)
+{
+    return tc_wr_base + (exec - tc_exec_base);
+}
+
+bool tc_contains(const void *host)
+{
+    const uint8_t *p = host;
+    return p >= tc_exec_base && p < tc_exec_base + tc_size;
+}
+
+void tc_publish_raw(size_t used)
+{
+    tc_used += used;
+}
+
+void tc_set_permanent(uint8_t *stub)
+{
+    miss_stub = stub;
+    tc_permanent = tc_used;
+}
+
+uint8_t *tc_indirect_miss_stub(void)
+{
+    return miss_stub;
+}
+
+bool tc_reserve(size_t min_room, struct tc_space *sp)
+{
+    tc_used = (tc_used + 15) & ~(size_t)15;
+    if (tc_used + min_room > tc_size)
+        return false;
+    sp->wr = tc_wr_base + tc_used;
+    sp->exec = tc_exec_base + tc_used;
+    sp->room = tc_size - tc_used;
+    return true;
+}
+
+static unsigned hash_of(gva_t eip, uint32_t key)
+{
+    return (eip ^ (eip >> 16) ^ (key * 0x9e3779b1u)) & (HASH_BUCKETS - 1);
+}
+
+struct tc_block *tc_block_new(gva_t eip, uint32_t key)
+{
+    struct tc_block *b = calloc(1, sizeof *b);
+    if (!b)
+        panic("out of memory for a translated block");
+    b->eip = eip;
+    b->key = key;
+    return b;
+}
+
+void tc_block_discard(struct tc_block *b)
+{
+    free(b->map);
+    free(b);
+}
+
+static struct code_page *code_page_get(gpa_t page, bool create)
+{
+    struct code_page **pp = &pages[(page >> GUEST_PAGE_SHIFT) & (PAGE_BUCKETS - 1)];
+    for (struct code_page *p = *pp; p; p = p->next)
+        if (p->page == page)
+            return p;
+    if (!create)
+        return NULL;
+    struct code_page *p = calloc(1, sizeof *p);
+    if (!p)
+        panic("out of memory for a code page");
+    p->page = page;
+    p->next = *pp;
+    *pp = p;
+    return p;
+}
+
+bool codecache_page_has_code(gpa_t page)
+{
+    struct code_page *p = code_page_get(page & GUEST_PAGE_MASK, false);
+    return p && p->n > 0;
+}
+
+static void code_page_add(gpa_t page, struct tc_block *b)
+{
+    struct code_page *p = code_page_get(page, true);
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 8;
+        p->list = realloc(p->list, p->cap * sizeof *p->list);
+        if (!p->list)
+            panic("out of memory for a code page list");
+    }
+    p->list[p->n++] = b;
+    if (p->n == 1)
+        shadow_protect_code(page);
+}
+
+static void code_page_remove(gpa_t page, struct tc_block *b)
+{
+    struct code_page *p = code_page_get(page, false);
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < p->n; i++)
+        if (p->list[i] == b) {
+            p->list[i] = p->list[--p->n];
+            return;
+        }
+}
+
+void tc_block_publish(struct tc_block *b, size_t used)
+{
+    tc_used += used;
+    b->host_end = b->host_indirect + used;
+    b->valid = true;
+    unsigned h = hash_of(b->eip, b->key);
+    b->hash_next = hash[h];
+    hash[h] = b;
+    if (nblocks == blocks_cap) {
+        blocks_cap = blocks_cap ? blocks_cap * 2 : 4096;
+        blocks = realloc(blocks, blocks_cap * sizeof *blocks);
+        if (!blocks)
+            panic("out of memory for the block index");
+    }
+    blocks[nblocks++] = b;
+    for (unsigned i = 0; i < b->npages; i++)
+        code_page_add(b->page[i], b);
+    for (unsigned i = 0; i < b->nexits; i++)
+        b->exits[i].from = b;
+    g_stats.blocks_translated++;
+    g_stats.tc_bytes += used;
+}
+
+struct tc_block *tc_lookup(gva_t eip, uint32_t key)
+{
+    g_stats.tc_lookups++;
+    for (struct tc_block *b = hash[hash_of(eip, key)]; b; b = b->hash_next)
+        if (b->eip == eip && b->key == key) {
+            g_stats.tc_lookup_hits++;
+            return b;
+        }
+    return NULL;
+}
+
+static void write_rel32(uint8_t *rel32_exec, const uint8_t *target)
+{
+    int32_t rel = (int32_t)(target - (rel32_exec + 4));
+    memcpy(tc_writable(rel32_exec), &rel, 4);
+}
+
+static struct tc_exit_slot *exit_slot_at(uint8_t *rel32)
+{
+    struct tc_block *from = tc_block_at(rel32);
+    if (!from)
+        return NULL;
+    for (unsigned i = 0; i < from->nexits; i++)
+        if (from->exits[i].rel32 == rel32)
+            return &from->exits[i];
+    return NULL;
+}
+
+void tc_chain(uint8_t *rel32, struct tc_block *to)
+{
+    struct tc_exit_slot *s = exit_slot_at(rel32);
+    if (!s || s->to || !s->from->valid || !to->valid)
+        return;
+    write_rel32(rel32, to->host);
+    s->to = to;
+    s->next_in = to->incoming;
+    to->incoming = s;
+    g_stats.chain_links++;
+}
+
+struct tc_block *tc_block_at(const void *host)
+{
+    const uint8_t *p = host;
+    size_t lo = 0, hi = nblocks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p < blocks[mid]->host_indirect)
+            hi = mid;
+        else if (p >= blocks[mid]->host_end)
+            lo = mid + 1;
+        else
+            return blocks[mid];
+    }
+    return NULL;
+}
+
+bool tc_guest_eip_at(const void *host, gva_t *eip)
+{
+    struct tc_block *b = tc_block_at(host);
+    if (!b || b->nmap == 0)
+        return false;
+    uint32_t off = (uint32_t)((const uint8_t *)host - b->host_indirect);
+    *eip = b->map[0].eip;
+    for (uint32_t i = 0; i < b->nmap && b->map[i].host_off <= off; i++)
+        *eip = b->map[i].eip;
+    return true;
+}
+
+static void ibtc_forget(struct tc_block *b)
+{
+    for (unsigned i = 0; i < nibtc; i++) {
+        uint64_t *slot = &ibtc[i].table[b->eip & (IBTC_SLOTS - 1)];
+        if (*slot == (uint64_t)(uintptr_t)b->host_indirect)
+            *slot = (uint64_t)(uintptr_t)miss_stub;
+    }
+}
+
+static void block_invalidate(struct tc_block *b)
+{
+    b->valid = false;
+    struct tc_block **pp = &hash[hash_of(b->eip, b->key)];
+    while (*pp && *pp != b)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = b->hash_next;
+    /* Whoever jumps here directly goes back through its exit stub. */
+    for (struct tc_exit_slot *s = b->incoming; s; s = s->next_in) {
+        write_rel32(s->rel32, s->stub);
+        s->to = NULL;
+    }
+    b->incoming = NULL;
+    /* Our own chained exits leave their targets' incoming lists. */
+    for (unsigned i = 0; i < b->nexits; i++) {
+        struct tc_exit_slot *s = &b->exits[i];
+        if (!s->to)
+            continue;
+        struct tc_exit_slot **ip = &s->to->incoming;
+        while (*ip && *ip != s)
+            ip = &(*ip)->next_in;
+        if (*ip)
+            *ip = s->next_in;
+        s->to = NULL;
+    }
+    ibtc_forget(b);
+    for (unsigned i = 0; i < b->npages; i++)
+        code_page_remove(b->page[i], b);
+    g_stats.smc_blocks_invalidated++;
+}
+
+unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *current, bool *hit)
+{
+    unsigned count = 0;
+    *hit = false;
+    gpa_t first = gpa & GUEST_PAGE_MASK, last = (gpa + len - 1) & GUEST_PAGE_MASK;
+    for (gpa_t page = first;; page += GUEST_PAGE_SIZE) {
+        struct code_page *p = code_page_get(page, false);
+        for (uint32_t i = 0; p && i < p->n;) {
+            struct tc_block *b = p->list[i];
+            /* Blocks never span more than two pages and, with paging off,
+             * their guest range is physical. */
+            if (b->eip < gpa + len && gpa < b->guest_end) {
+                if (b == current)
+                    *hit = true;
+                block_invalidate(b);       /* removes b from p->list */
+                count++;
+            } else {
+                i++;
+            }
+        }
+        if (page == last)
+            break;
+    }
+    return count;
+}
+
+void tc_flush(void)
+{
+    for (size_t i = 0; i < nblocks; i++)
+        tc_block_discard(blocks[i]);
+    nblocks = 0;
+    memset(hash, 0, sizeof hash);
+    for (unsigned i = 0; i < PAGE_BUCKETS; i++) {
+        struct code_page *p = pages[i], *next;
+        for (; p; p = next) {
+            next = p->next;
+            free(p->list);
+            free(p);
+        }
+        pages[i] = NULL;
+    }
+    for (unsigned i = 0; i < nibtc; i++)
+        for (unsigned s = 0; s < IBTC_SLOTS; s++)
+            ibtc[i].table[s] = (uint64_t)(uintptr_t)miss_stub;
+    tc_used = tc_permanent;
+    g_stats.tc_flushes++;
+}
+
+uint64_t *tc_ibtc_table(uint32_t key)
+{
+    for (unsigned i = 0; i < nibtc; i++)
+        if (ibtc[i].key == key)
+            return ibtc[i].table;
+    if (nibtc == MAX_IBTC_KEYS)
+        panic("more than %d translation modes in use", MAX_IBTC_KEYS);
+    uint64_t *t = malloc(IBTC_SLOTS * sizeof *t);
+    if (!t)
+        panic("out of memory for an indirect-branch table");
+    for (unsigned s = 0; s < IBTC_SLOTS; s++)
+        t[s] = (uint64_t)(uintptr_t)miss_stub;
+    ibtc[nibtc].key = key;
+    ibtc[nibtc].table = t;
+    nibtc++;
+    return t;
+}
+
+void tc_ibtc_fill(uint32_t key, struct tc_block *b)
+{
+    tc_ibtc_table(key)[b->eip & (IBTC_SLOTS - 1)] = (uint64_t)(uintptr_t)b->host_indirect;
+}

@@ -1,0 +1,99 @@
+/* The translation cache: host code memory mapped twice (a writable view the
+ * translator writes through and an executable view that runs; never both at
+ * one address), the blocks and their lookup by (guest EIP, mode key),
+ * chaining and unchaining of direct exits, the in-TC indirect-branch tables,
+ * and invalidation of the blocks made from a guest page that is written.
+ *
+ *   struct tc_block *b = tc_lookup(eip, key);
+ *   if (!b) b = translate(...);               (dbt/ fills a block via tc_emit_*)
+ *   tc_chain(exit_link, b);                   patch a direct exit to jump to b
+ *   tc_invalidate_range(gpa, len, &hit_current);   on a store to code
+ */
+#ifndef BT386_TC_H
+#define BT386_TC_H
+
+#include "common/types.h"
+
+#define TC_MAX_EXITS 4
+#define IBTC_SLOTS   65536          /* indexed by the low 16 bits of the target */
+
+/* A patchable direct exit: a jmp/jcc whose rel32 at `rel32` (executable
+ * address) initially points at `stub`, the code that leaves to the monitor. */
+struct tc_exit_slot {
+    uint8_t *rel32;
+    uint8_t *stub;
+    struct tc_block *from;
+    struct tc_block *to;            /* chained target, or NULL */
+    struct tc_exit_slot *next_in;   /* the target's list of incoming links */
+};
+
+/* Host offset -> guest EIP of the instruction whose code starts there. */
+struct tc_pc_map {
+    uint32_t host_off;
+    gva_t eip;
+};
+
+struct tc_block {
+    gva_t eip;
+    uint32_t key;
+    gva_t guest_end;                /* one past the last guest byte translated */
+    gpa_t page[2];                  /* guest physical pages the bytes came from */
+    uint8_t npages;
+    bool valid;
+    uint32_t ninsns;
+    uint8_t *host;                  /* executable address of the entry */
+    uint8_t *host_indirect;         /* entry from the indirect table (checks EIP) */
+    uint8_t *host_end;
+    struct tc_block *hash_next;
+    struct tc_exit_slot *incoming;
+    struct tc_exit_slot exits[TC_MAX_EXITS];
+    uint8_t nexits;
+    uint32_t nmap;
+    struct tc_pc_map *map;
+};
+
+int tc_init(size_t bytes);
+
+/* Emission: reserve room, write through the writable view, then publish. */
+struct tc_space {
+    uint8_t *wr;                    /* where to write */
+    uint8_t *exec;                  /* the same byte's executable address */
+    size_t room;
+};
+/* Returns false when the TC is too full (the caller flushes and retries). */
+bool tc_reserve(size_t min_room, struct tc_space *sp);
+struct tc_block *tc_block_new(gva_t eip, uint32_t key);
+/* Publishes a block whose code occupies `used` bytes of the reserved space. */
+void tc_block_publish(struct tc_block *b, size_t used);
+void tc_block_discard(struct tc_block *b);
+/* Publishes `used` bytes of shared (block-less) code. */
+void tc_publish_raw(size_t used);
+
+struct tc_block *tc_lookup(gva_t eip, uint32_t key);
+/* Patch the exit whose rel32 is at executable address `rel32` to jump to b. */
+void tc_chain(uint8_t *rel32, struct tc_block *to);
+/* The block whose code contains executable address `host`, or NULL. */
+struct tc_block *tc_block_at(const void *host);
+/* Guest EIP of the instruction whose translation contains `host`. */
+bool tc_guest_eip_at(const void *host, gva_t *eip);
+
+/* Invalidates every block with a byte in [gpa, gpa + len); sets *hit when
+ * `current` (may be NULL) is one of them. Returns the number invalidated. */
+unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *current, bool *hit);
+/* Drops every block (TC full, or a change that no key covers). */
+void tc_flush(void);
+
+/* In-TC indirect-branch table of a mode: IBTC_SLOTS host addresses. */
+uint64_t *tc_ibtc_table(uint32_t key);
+void tc_ibtc_fill(uint32_t key, struct tc_block *b);
+/* Executable address of the shared stub that leaves on an indirect miss. */
+uint8_t *tc_indirect_miss_stub(void);
+/* Everything emitted so far (shared stubs) survives flushes; `miss_stub` is
+ * what empty indirect-table slots point at. */
+void tc_set_permanent(uint8_t *miss_stub);
+
+/* Writable alias of an executable TC address (for patching). */
+uint8_t *tc_writable(const uint8_t *exec);
+bool tc_contains(const void *host);
+
+#endif

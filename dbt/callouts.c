@@ -1,0 +1,331 @@
+/* The C side of instructions that translated code does not do inline (see
+ * callouts.h): the memory slow path, port I/O, string instructions, CPUID,
+ * POPF, HLT, the BCD instructions, PUSHA/POPA, ENTER with nesting, BOUND.
+ * Sensitive and privileged instructions are in callouts_system.c. */
+#include "dbt/callouts.h"
+#include "dbt/guest_mem.h"
+#include "dbt/translate.h"
+#include "dbt/xlate.h"
+#include "codecache/tc.h"
+#include "common/panic.h"
+#include "common/stats.h"
+#include "devices/bus.h"
+#include "shadow-mmu/shadow.h"
+
+#include <string.h>
+
+void raise_exception(struct vcpu *v, int vector, uint32_t error_code, bool has_error)
+{
+    v->exception = vector;
+    v->error_code = error_code;
+    v->has_error_code = has_error;
+    v->eip = v->cur_eip;
+    v->stop_request = 1;
+    g_stats.exits[EXIT_exception]++;
+}
+
+/* Leave the TC after the current instruction (it completed). */
+static void stop_after(struct vcpu *v, unsigned len)
+{
+    v->eip = v->cur_eip + len;
+    v->stop_request = 1;
+}
+
+/* Patch a jump to the monitor right after the running instruction, whose
+ * block a store has just invalidated: the rest of the block is stale. */
+static void leave_after_instruction(struct vcpu *v, unsigned len)
+{
+    uint8_t jmp[16];
+    uint8_t *at = (uint8_t *)(uintptr_t)v->slow_resume;
+    int n = x64_encode(jmp, X_JMP, 1, (struct hop[]){ HIMM(0) });
+    int32_t rel = (int32_t)(dbt_exit_stub - (at + n));
+    memcpy(jmp + n - 4, &rel, 4);
+    memcpy(tc_writable(at), jmp, (size_t)n);
+    v->exit_eip = v->cur_eip + len;
+    g_stats.exits[EXIT_smc]++;
+}
+
+uint64_t callout_mem_slow(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    unsigned size = MEMINFO_SIZE(info);
+    bool write = info & MEMINFO_WRITE, user = info & MEMINFO_USER;
+    uint32_t offset = (uint32_t)v->xr[2];
+    gva_t la = offset;
+    g_stats.callouts[CALLOUT_mem_slow]++;
+    if (info & MEMINFO_CHECKED) {
+        int seg = MEMINFO_SEG(info);
+        if (!gmem_check_segment(v, seg, offset, size, write))
+            return 0;
+        la = (gva_t)(v->seg[seg].base + offset);
+    }
+    uint64_t addend;
+    struct shadow_fault f;
+    if ((la & (GUEST_PAGE_SIZE - 1)) + size > GUEST_PAGE_SIZE) {
+        /* Crosses a page: resolve both halves; with paging off RAM is
+         * contiguous, so the first page's addend serves the whole access. */
+        if (shadow_resolve(la + size - 1, 1, write, user, &addend, &f) != SHADOW_OK)
+            goto fault;
+        if (shadow_resolve(la, 1, write, user, &addend, &f) != SHADOW_OK)
+            goto fault;
+    } else if (shadow_resolve(la, size, write, user, &addend, &f) != SHADOW_OK) {
+        goto fault;
+    }
+    if (write) {
+        gpa_t pa;
+        shadow_linear_to_phys(la, &pa);
+        v->smc_hit = false;
+        gmem_note_code_write(v, pa, size);
+        if (v->smc_hit)
+            leave_after_instruction(v, MEMINFO_LEN(info));
+    }
+    /* [r11 + r10] must be the host byte of linear `la`, r10 being the offset. */
+    return addend + la - offset;
+fault:
+    v->cr2 = f.address;
+    raise_exception(v, f.vector, f.error_code, f.vector == 14);
+    return 0;
+}
+
+uint64_t callout_exception(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    raise_exception(v, (int)(info & 0xff), 0, false);
+    return 0;
+}
+
+static void set_reg_part(struct vcpu *v, int r, unsigned size, uint32_t value)
+{
+    uint32_t mask = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
+    v->regs[r] = (v->regs[r] & ~mask) | (value & mask);
+}
+
+uint64_t callout_io(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    unsigned size = (info >> 16) & 0xf;
+    uint16_t port = (info & (1u << 20)) ? (uint16_t)v->regs[R_EDX] : (uint16_t)info;
+    bool in = info & (1u << 21);
+    if (in) {
+        g_stats.callouts[CALLOUT_io_in]++;
+        set_reg_part(v, R_EAX, size, io_read(port, size));
+    } else {
+        g_stats.callouts[CALLOUT_io_out]++;
+        uint32_t mask = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
+        io_write(port, size, v->regs[R_EAX] & mask);
+    }
+    if (v->stop_request)
+        stop_after(v, info >> 24);
+    return 0;
+}
+
+/* String instructions, one element at a time through guest_mem (SDM vol.
+ * 2, MOVS/CMPS/STOS/LODS/SCAS/INS/OUTS and REP). ECX/ESI/EDI by address
+ * size; the count register is updated after every element so that a fault
+ * in the middle leaves the architectural state of an interrupted REP. */
+uint64_t callout_string(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    unsigned op = info & 0xf, size = (info >> 4) & 0xf, rep = (info >> 8) & 3;
+    int seg = (info >> 12) & 7;
+    unsigned asize = (info >> 16) & 0xff, len = info >> 24;
+    uint32_t amask = asize == 2 ? 0xffffu : 0xffffffffu;
+    int32_t step = (v->eflags & EFL_DF) ? -(int32_t)size : (int32_t)size;
+    bool cmp = op == STR_CMPS || op == STR_SCAS;
+    g_stats.callouts[CALLOUT_string_op]++;
+    v->smc_hit = false;
+
+    for (;;) {
+        if (rep && (v->regs[R_ECX] & amask) == 0)
+            break;
+        uint32_t esi = v->regs[R_ESI] & amask, edi = v->regs[R_EDI] & amask;
+        uint32_t a = 0, b = 0;
+        bool ok = true;
+        switch (op) {
+        case STR_MOVS:
+            ok = gmem_read(v, seg, esi, size, &a) && gmem_write(v, S_ES, edi, size, &a);
+            break;
+        case STR_STOS:
+            a = v->regs[R_EAX];
+            ok = gmem_write(v, S_ES, edi, size, &a);
+            break;
+        case STR_LODS:
+            ok = gmem_read(v, seg, esi, size, &a);
+            if (ok)
+                set_reg_part(v, R_EAX, size, a);
+            break;
+        case STR_CMPS:
+            ok = gmem_read(v, seg, esi, size, &a) && gmem_read(v, S_ES, edi, size, &b);
+            break;
+        case STR_SCAS:
+            a = v->regs[R_EAX];
+            ok = gmem_read(v, S_ES, edi, size, &b);
+            break;
+        case STR_INS:
+            a = io_read((uint16_t)v->regs[R_EDX], size);
+            ok = gmem_write(v, S_ES, edi, size, &a);
+            break;
+        case STR_OUTS:
+            ok = gmem_read(v, seg, esi, size, &a);
+            if (ok)
+                io_write((uint16_t)v->regs[R_EDX], size, a);
+            break;
+        }
+        if (!ok)
+            return 0;                   /* exception raised, registers as of this element */
+        if (op == STR_MOVS || op == STR_LODS || op == STR_CMPS || op == STR_OUTS)
+            v->regs[R_ESI] = (v->regs[R_ESI] & ~amask) | ((esi + (uint32_t)step) & amask);
+        if (op != STR_LODS && op != STR_OUTS)
+            v->regs[R_EDI] = (v->regs[R_EDI] & ~amask) | ((edi + (uint32_t)step) & amask);
+        if (cmp)
+            flags_from_sub(v, a, b, size);
+        if (rep)
+            v->regs[R_ECX] = (v->regs[R_ECX] & ~amask) | ((v->regs[R_ECX] - 1) & amask);
+        if (!rep)
+            break;
+        if (cmp && rep == REP_E && !(v->eflags & EFL_ZF))
+            break;
+        if (cmp && rep == REP_NE && (v->eflags & EFL_ZF))
+            break;
+        if (v->stop_request)
+            break;
+    }
+    if (v->smc_hit || v->stop_request)
+        stop_after(v, len);
+    return 0;
+}
+
+uint64_t callout_popf(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    unsigned size = (info >> 8) & 0xff;
+    uint32_t val = 0;
+    g_stats.callouts[CALLOUT_popf]++;
+    if (!gmem_read(v, S_SS, v->regs[R_ESP], size, &val))
+        return 0;
+    /* SDM POPF: at CPL 0 every flag but VM, RF, VIP, VIF may change; IOPL
+     * only at CPL 0; IF only when CPL <= IOPL. RF is cleared. */
+    uint32_t old = vcpu_get_eflags(v);
+    uint32_t mask = EFL_CF | EFL_PF | EFL_AF | EFL_ZF | EFL_SF | EFL_TF | EFL_DF | EFL_OF |
+                    EFL_NT | EFL_AC | EFL_ID;
+    uint32_t iopl = (old >> 12) & 3;
+    if (v->cpl == 0)
+        mask |= EFL_IOPL;
+    if (v->cpl <= iopl)
+        mask |= EFL_IF;
+    if (size == 2)
+        mask &= 0xffff;
+    vcpu_set_eflags(v, ((old & ~mask) | (val & mask)) & ~EFL_RF);
+    v->regs[R_ESP] += size;
+    return 0;
+}
+
+uint64_t callout_hlt(struct vcpu *v)
+{
+    g_stats.callouts[CALLOUT_hlt]++;
+    v->halted = true;
+    stop_after(v, v->callout_info);
+    g_stats.exits[EXIT_halt]++;
+    return 0;
+}
+
+uint64_t callout_salc(struct vcpu *v)
+{
+    set_reg_part(v, R_EAX, 1, (v->eflags & EFL_CF) ? 0xff : 0);
+    return 0;
+}
+
+uint64_t callout_pusha(struct vcpu *v)
+{
+    unsigned size = v->callout_info;
+    uint32_t esp = v->regs[R_ESP];
+    g_stats.callouts[CALLOUT_misc]++;
+    for (int r = R_EAX; r <= R_EDI; r++) {
+        uint32_t val = r == R_ESP ? v->regs[R_ESP] : v->regs[r];
+        if (!gmem_write(v, S_SS, esp - size * (uint32_t)(r + 1), size, &val))
+            return 0;
+    }
+    v->regs[R_ESP] = esp - 8 * size;
+    return 0;
+}
+
+uint64_t callout_popa(struct vcpu *v)
+{
+    unsigned size = v->callout_info;
+    uint32_t esp = v->regs[R_ESP], vals[8];
+    g_stats.callouts[CALLOUT_misc]++;
+    for (int r = R_EAX; r <= R_EDI; r++) {
+        vals[r] = 0;
+        if (!gmem_read(v, S_SS, esp + size * (uint32_t)(7 - r), size, &vals[r]))
+            return 0;
+    }
+    for (int r = R_EAX; r <= R_EDI; r++)
+        if (r != R_ESP)
+            set_reg_part(v, r, size, vals[r]);
+    v->regs[R_ESP] = esp + 8 * size;
+    return 0;
+}
+
+static bool decode_current(struct vcpu *v, struct insn *in)
+{
+    uint8_t buf[15];
+    unsigned n = 15;
+    while (n && !gmem_read_linear(v, v->seg[S_CS].base + v->cur_eip, n, buf)) {
+        v->stop_request = 0;
+        v->exception = -1;
+        n--;
+    }
+    return n && insn_decode(buf, n, v->cur_eip, in) == 0;
+}
+
+/* ENTER with a nesting level or a 16-bit frame (SDM ENTER pseudocode). */
+uint64_t callout_enter(struct vcpu *v)
+{
+    struct insn in;
+    if (!decode_current(v, &in)) {
+        raise_exception(v, 6, 0, false);
+        return 0;
+    }
+    unsigned size = in.opsize, level = in.imm2 & 31;
+    uint32_t esp = v->regs[R_ESP], ebp = v->regs[R_EBP];
+    uint32_t val = ebp;
+    esp -= size;
+    if (!gmem_write(v, S_SS, esp, size, &val))
+        return 0;
+    uint32_t frame = esp;
+    for (unsigned i = 1; i < level; i++) {
+        ebp -= size;
+        if (!gmem_read(v, S_SS, ebp, size, &val))
+            return 0;
+        esp -= size;
+        if (!gmem_write(v, S_SS, esp, size, &val))
+            return 0;
+    }
+    if (level > 0) {
+        esp -= size;
+        if (!gmem_write(v, S_SS, esp, size, &frame))
+            return 0;
+    }
+    set_reg_part(v, R_EBP, size, frame);
+    v->regs[R_ESP] = esp - (in.imm & 0xffff);
+    return 0;
+}
+
+uint64_t callout_bound(struct vcpu *v)
+{
+    struct insn in;
+    g_stats.callouts[CALLOUT_misc]++;
+    if (!decode_current(v, &in) || !in.has_mem) {
+        raise_exception(v, 6, 0, false);
+        return 0;
+    }
+    unsigned size = in.opsize;
+    uint32_t ea = gmem_effective_address(v, &in.mem), lo = 0, hi = 0;
+    if (!gmem_read(v, in.mem.seg, ea, size, &lo) || !gmem_read(v, in.mem.seg, ea + size, size, &hi))
+        return 0;
+    int32_t idx = size == 2 ? (int16_t)v->regs[in.reg] : (int32_t)v->regs[in.reg];
+    int32_t l = size == 2 ? (int16_t)lo : (int32_t)lo, h = size == 2 ? (int16_t)hi : (int32_t)hi;
+    if (idx < l || idx > h)
+        raise_exception(v, 5, 0, false);
+    return 0;
+}

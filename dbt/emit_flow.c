@@ -1,0 +1,97 @@
+/* Control flow out of a block: direct exits that the monitor chains, the
+ * in-TC indirect-branch table, and each block's indirect entry. All of it
+ * is flag-free, because guest flags may be live across any branch.
+ *
+ * A direct exit is a jmp/jcc whose rel32 first points at a stub:
+ *     jcc   stub                 <- tc_chain() patches this rel32
+ *   stub:
+ *     mov   dword [r15+exit_eip], TARGET
+ *     mov   dword [r15+exit_reason], TC_EXIT_BLOCK_END
+ *     mov   r11, <address of the rel32>    (0 with --no-chain)
+ *     mov   [r15+exit_link], r11
+ *     jmp   [r15+exit_entry]
+ *
+ * An indirect branch (target in r10d) indexes a table by the target's low
+ * 16 bits and jumps to the slot; the slot points at a block's indirect
+ * entry, which checks the full EIP without touching flags:
+ *     lea r11d, [r10 - EIP] ; xchg r11, rcx ; jrcxz hit ; xchg r11, rcx ; jmp miss
+ *   hit: xchg r11, rcx
+ */
+#include "dbt/xlate.h"
+
+void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target)
+{
+    struct stub *s = &x->stubs[x->nstubs++];
+    s->kind = STUB_EXIT;
+    s->label = label_new(x->em);
+    s->target = target;
+    s->eip = x->in ? x->in->eip : target;
+    emit_jump(x->em, jump, s->label);
+    s->rel32 = emit_here(x->em) - 4;
+}
+
+void emit_exit_stub(struct xlate *x, struct stub *s)
+{
+    struct emitter *em = x->em;
+    label_bind(em, s->label);
+    emit_mark(em, s->eip);
+    struct tc_block *b = x->block;
+    if (b->nexits < TC_MAX_EXITS && x->chain) {
+        b->exits[b->nexits].rel32 = s->rel32;
+        b->exits[b->nexits].stub = emit_here(em);
+        b->nexits++;
+    } else {
+        s->rel32 = NULL;
+    }
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_eip)), HIMM(s->target));
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_reason)), HIMM(TC_EXIT_BLOCK_END));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HIMM((uint64_t)(uintptr_t)s->rel32));
+    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_link)), HREG(HR_R11, 8));
+    EMIT(em, X_JMP, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_entry)));
+}
+
+void emit_indirect(struct xlate *x)
+{
+    struct emitter *em = x->em;
+    if (!x->ibtc) {
+        emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
+        return;
+    }
+    /* Count dispatches without flags: hits = dispatches - misses. */
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)));
+    EMIT(em, X_LEA, HREG(HR_R11, 8), HMEM(0, HR_R11, HR_NONE, 0, 1));
+    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)), HREG(HR_R11, 8));
+    EMIT(em, X_MOVZX, HREG(HR_R11, 4), HREG(HR_R10, 2));
+    EMIT(em, X_MOV, HREG(HR_R9, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_table)));
+    EMIT(em, X_JMP, HMEM(8, HR_R9, HR_R11, 8, 0));
+}
+
+void emit_block_prologue(struct xlate *x)
+{
+    struct emitter *em = x->em;
+    int hit = label_new(em);
+    EMIT(em, X_LEA, HREG(HR_R11, 4), HMEM(0, HR_R10, HR_NONE, 0, -(int64_t)(int32_t)x->block->eip));
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+    emit_jump(em, X_JRCXZ, hit);
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+    emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
+    label_bind(em, hit);
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+}
+
+/* The shared stub every empty indirect-table slot points at. */
+void emit_indirect_miss_stub(struct emitter *em)
+{
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_eip)), HREG(HR_R10, 4));
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_reason)), HIMM(TC_EXIT_INDIRECT));
+    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_link)), HIMM(0));
+    EMIT(em, X_JMP, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_entry)));
+}
+
+/* Leaves for vcpu.exit_eip, which C has set (SMC in the running block). */
+void emit_plain_exit_stub(struct emitter *em)
+{
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_reason)), HIMM(TC_EXIT_BLOCK_END));
+    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_link)), HIMM(0));
+    EMIT(em, X_JMP, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_entry)));
+}

@@ -1,0 +1,132 @@
+/* Guest memory accesses: effective address, segment base, shadow-map lookup
+ * and the out-of-line slow path (../shared/design/TRANSLATION.md, "A memory
+ * access"). The fast path for a flat segment with dead flags is
+ *
+ *     lea   r10d, [ebx+esi*4+8]        effective address, wraps mod 2^32
+ *     mov   r11d, r10d
+ *     shr   r11d, 12
+ *     mov   r11, [r14 + r11*8 + table]  host addend, or 0
+ *     test  r11, r11
+ *     jz    slow                        (out of line, calls mem_slow in C)
+ *   resume:
+ *     <the instruction on [r11 + r10]>
+ *   after:
+ *
+ * When guest flags are live across the lookup (x->live), the lookup is
+ * wrapped in pushfq/popfq; the slow stub pops them before calling C and
+ * jumps back to `resume`, so the instruction is emitted only once. */
+#include "dbt/xlate.h"
+#include "dbt/callouts.h"
+#include "shadow-mmu/shadow.h"
+
+void emit_ea(struct xlate *x, const struct mem_operand *m)
+{
+    struct emitter *em = x->em;
+    int base = m->base >= 0 ? host_reg(m->base) : HR_NONE;
+    int index = m->index >= 0 ? host_reg(m->index) : HR_NONE;
+    if (base == HR_NONE && index == HR_NONE) {
+        uint32_t disp = (uint32_t)m->disp;
+        if (m->addr_size == 2)
+            disp &= 0xffff;
+        EMIT(em, X_MOV, HREG(HR_R10, 4), HIMM(disp));
+        return;
+    }
+    if (base == HR_NONE && m->scale == 1) {
+        base = index;
+        index = HR_NONE;
+    }
+    EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, base, index, m->scale, m->disp));
+    if (m->addr_size == 2)
+        EMIT(em, X_MOVZX, HREG(HR_R10, 4), HREG(HR_R10, 2));
+}
+
+static struct stub *stub_new(struct xlate *x)
+{
+    struct stub *s = &x->stubs[x->nstubs++];
+    s->label = label_new(x->em);
+    s->back = label_new(x->em);
+    s->after = label_new(x->em);
+    s->eip = x->in->eip;
+    return s;
+}
+
+static bool flags_live(const struct xlate *x)
+{
+    return (x->live & (EFL_HOST_LIVE & ~EFL_DF)) != 0;
+}
+
+int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
+{
+    struct emitter *em = x->em;
+    enum segmode sm = MODE_SEG(x->key, seg);
+    bool user = MODE_CPL(x->key) == 3;
+    struct stub *s = stub_new(x);
+    s->kind = STUB_MEM;
+    s->info = (size & 0xff) | (write ? MEMINFO_WRITE : 0) | ((uint32_t)seg << 12) |
+              ((uint32_t)x->in->len << 16) | (user ? MEMINFO_USER : 0);
+    if (sm == SEGMODE_CHECKED) {
+        /* Limits and expand-down checks live in C: always the slow path. */
+        s->info |= MEMINFO_CHECKED;
+        emit_jump(em, X_JMP, s->label);
+        label_bind(em, s->back);
+        return s->after;
+    }
+    if (sm == SEGMODE_BASED) {
+        EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(seg_base) + 8 * seg));
+        EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R10, HR_R11, 1, 0));
+    }
+    bool save = flags_live(x);
+    s->info |= save ? MEMINFO_FLAGS_SAVED : 0;
+    if (save)
+        EMIT0(em, X_PUSHFQ);
+    if ((x->key & MODE_PAGING) && size > 1) {
+        /* Paging: the next linear page may map anywhere, so an access that
+         * crosses a page boundary always takes the slow path. */
+        EMIT(em, X_LEA, HREG(HR_R8, 4), HMEM(0, HR_R10, HR_NONE, 0, size - 1));
+        EMIT(em, X_XOR, HREG(HR_R8, 4), HREG(HR_R10, 4));
+        EMIT(em, X_CMP, HREG(HR_R8, 4), HIMM(GUEST_PAGE_SIZE - 1));
+        emit_jump(em, X_JNBE, s->label);
+    }
+    EMIT(em, X_MOV, HREG(HR_R11, 4), HREG(HR_R10, 4));
+    EMIT(em, X_SHR, HREG(HR_R11, 4), HIMM(GUEST_PAGE_SHIFT));
+    EMIT(em, X_MOV, HREG(HR_R11, 8),
+         HMEM(8, HR_R14, HR_R11, 8, (int64_t)shadow_table_for(user, write) * SHADOW_TABLE_BYTES));
+    EMIT(em, X_TEST, HREG(HR_R11, 8), HREG(HR_R11, 8));
+    emit_jump(em, X_JZ, s->label);
+    if (save)
+        EMIT0(em, X_POPFQ);
+    label_bind(em, s->back);
+    return s->after;
+}
+
+void emit_access_done(struct xlate *x, int after_label)
+{
+    label_bind(x->em, after_label);
+}
+
+int emit_mem_operand(struct xlate *x, unsigned size_override, bool write)
+{
+    const struct mem_operand *m = &x->in->mem;
+    unsigned size = size_override ? size_override : m->size;
+    emit_ea(x, m);
+    return emit_lookup(x, m->seg, size ? size : 1, write);
+}
+
+/* The out-of-line part, emitted after the block body. */
+void emit_mem_stub(struct xlate *x, const struct stub *s)
+{
+    struct emitter *em = x->em;
+    label_bind(em, s->label);
+    emit_mark(em, s->eip);
+    if (s->info & MEMINFO_FLAGS_SAVED)
+        EMIT0(em, X_POPFQ);
+    /* Tell C where the instruction ends, for a store that rewrites the
+     * running block (SMC): it patches a jump to the monitor there. */
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HIMM((uint64_t)(uintptr_t)(em->exec + em->label_pos[s->after])));
+    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(slow_resume)), HREG(HR_R11, 8));
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(cur_eip)), HIMM(s->eip));
+    EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(callout_info)), HIMM(s->info));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HIMM((uint64_t)(uintptr_t)callout_mem_slow));
+    EMIT(em, X_CALL, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(callout_entry)));
+    emit_jump(em, X_JMP, s->back);
+}

@@ -1,0 +1,106 @@
+/* Guest memory for C callouts (see guest_mem.h). */
+#include "dbt/guest_mem.h"
+#include "dbt/callouts.h"
+#include "codecache/tc.h"
+#include "common/stats.h"
+#include "shadow-mmu/shadow.h"
+
+#include <string.h>
+
+bool gmem_check_segment(struct vcpu *v, int seg, uint32_t offset, unsigned size, bool write)
+{
+    const struct segment *s = &v->seg[seg];
+    int vector = seg == S_SS ? 12 : 13;
+    uint32_t last = offset + size - 1;
+    bool code = s->attrib & SEG_ATTR_TYPE_CODE;
+    if (!(s->attrib & SEG_ATTR_P) || (write && (code || !(s->attrib & 2))) ||
+        (!write && code && !(s->attrib & 2))) {
+        raise_exception(v, vector, 0, true);
+        return false;
+    }
+    if (!code && (s->attrib & SEG_ATTR_TYPE_ED)) {
+        uint32_t upper = (s->attrib & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
+        if (offset <= s->limit || last > upper || last < offset) {
+            raise_exception(v, vector, 0, true);
+            return false;
+        }
+    } else if (last > s->limit || last < offset) {
+        raise_exception(v, vector, 0, true);
+        return false;
+    }
+    return true;
+}
+
+static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, void *buf)
+{
+    uint8_t *p = buf;
+    bool user = v->cpl == 3;
+    while (size) {
+        unsigned chunk = GUEST_PAGE_SIZE - (la & (GUEST_PAGE_SIZE - 1));
+        if (chunk > size)
+            chunk = size;
+        struct shadow_fault f;
+        uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f);
+        if (!host) {
+            v->cr2 = f.address;
+            raise_exception(v, f.vector, f.error_code, f.vector == 14);
+            return false;
+        }
+        if (write) {
+            gpa_t pa;
+            shadow_linear_to_phys(la, &pa);
+            gmem_note_code_write(v, pa, chunk);
+            memcpy(host, p, chunk);
+        } else {
+            memcpy(p, host, chunk);
+        }
+        la += chunk;
+        p += chunk;
+        size -= chunk;
+    }
+    return true;
+}
+
+void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size)
+{
+    if (!codecache_page_has_code(pa & GUEST_PAGE_MASK) &&
+        !codecache_page_has_code((pa + size - 1) & GUEST_PAGE_MASK))
+        return;
+    bool hit = false;
+    unsigned n = tc_invalidate_range(pa, size, tc_block_at((void *)(uintptr_t)v->callout_ret), &hit);
+    if (n)
+        g_stats.smc_invalidations++;
+    if (hit)
+        v->smc_hit = true;
+}
+
+bool gmem_read(struct vcpu *v, int seg, uint32_t offset, unsigned size, void *out)
+{
+    if (!gmem_check_segment(v, seg, offset, size, false))
+        return false;
+    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, false, out);
+}
+
+bool gmem_write(struct vcpu *v, int seg, uint32_t offset, unsigned size, const void *in)
+{
+    if (!gmem_check_segment(v, seg, offset, size, true))
+        return false;
+    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, true, (void *)in);
+}
+
+bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out)
+{
+    return access_linear(v, la, size, false, out);
+}
+
+uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m)
+{
+    uint32_t ea = (uint32_t)m->disp;
+    if (m->base >= 0)
+        ea += v->regs[m->base];
+    if (m->index >= 0)
+        ea += v->regs[m->index] * m->scale;
+    if (m->addr_size == 2)
+        ea &= 0xffff;
+    return ea;
+}

@@ -1,0 +1,28 @@
+/* The translation mode key: a block is valid only for the machine state it
+ * was specialised on. Layout (bit numbers):
+ *
+ *   31        15 14 13 12 ... 4 3  2   1 0
+ *   [  zero   ] [GS][FS][DS][SS][CS][ES] PG [CPL]
+ *                 2 bits each: SEGMODE_*
+ *
+ * Segment bases are read from the vCPU at run time, so a base change needs
+ * no new key; a limit or expand-down change does (SEGMODE_CHECKED). */
+#ifndef BT386_MODE_H
+#define BT386_MODE_H
+
+#include "ring-compression/vcpu.h"
+
+enum segmode {
+    SEGMODE_FLAT = 0,       /* base 0, limit 4 GiB - 1: the offset is the linear address */
+    SEGMODE_BASED = 1,      /* limit 4 GiB - 1, base added from vcpu.seg_base */
+    SEGMODE_CHECKED = 2,    /* anything else: every access checks in the slow path */
+};
+
+#define MODE_CPL(k)        ((k) & 3)
+#define MODE_PAGING        (1u << 2)
+#define MODE_SEG_SHIFT(s)  (3 + 2 * (s))
+#define MODE_SEG(k, s)     ((enum segmode)(((k) >> MODE_SEG_SHIFT(s)) & 3))
+
+uint32_t mode_key(const struct vcpu *v);
+
+#endif

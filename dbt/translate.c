@@ -1,0 +1,217 @@
+/* The translator driver, in named passes (vx32's xlate):
+ *   scan     decode guest instructions until one ends the block
+ *   liveness which guest flags each instruction needs preserved
+ *   emit     the block body, one emitter per instruction class
+ *   place    the out-of-line stubs (slow paths, exits) after the body
+ *   publish  hand the block to the TC (index, code pages, exits to chain)
+ * Must not: run guest code or touch the run loop (monitor/). */
+#include "dbt/translate.h"
+#include "dbt/xlate.h"
+#include "dbt/callouts.h"
+#include "dbt/trace.h"
+#include "common/panic.h"
+#include "common/stats.h"
+#include "shadow-mmu/shadow.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BLOCK_CODE_MAX (64 * 1024)
+
+static struct dbt_options opts;
+uint8_t *dbt_exit_stub;
+
+int dbt_init(const struct dbt_options *o)
+{
+    opts = *o;
+    insn_decoder_init();
+    struct tc_space sp;
+    if (!tc_reserve(256, &sp))
+        return -1;
+    struct emitter em;
+    emit_begin(&em, &sp, 256);
+    uint8_t *stub = emit_here(&em);
+    emit_indirect_miss_stub(&em);
+    dbt_exit_stub = emit_here(&em);
+    emit_plain_exit_stub(&em);
+    size_t used = emit_finish(&em);
+    tc_publish_raw(used);
+    tc_set_permanent(stub);
+    return 0;
+}
+
+/* Reads up to 15 guest code bytes at `eip` (paging off: physical). Returns
+ * how many are available, 0 if the first byte cannot be fetched. */
+static size_t fetch(gva_t eip, uint8_t *buf, gpa_t *page)
+{
+    const struct physmem *pm = shadow_physmem();
+    gpa_t pa;
+    if (!shadow_linear_to_phys(eip, &pa) || pa >= pm->size)
+        return 0;
+    size_t n = pm->size - pa < 15 ? (size_t)(pm->size - pa) : 15;
+    memcpy(buf, pm->ram + pa, n);
+    *page = pa & GUEST_PAGE_MASK;
+    return n;
+}
+
+static bool ends_block(enum insn_kind k)
+{
+    switch (k) {
+    case INSN_JMP: case INSN_JCC: case INSN_CALL: case INSN_JMP_IND: case INSN_CALL_IND:
+    case INSN_RET: case INSN_LOOP: case INSN_JCXZ: case INSN_HLT: case INSN_SYSTEM:
+    case INSN_UD: case INSN_INT: case INSN_INT3:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Pass 1. Stops before an instruction that cannot be fetched, so a fetch
+ * fault is raised only when execution reaches it. */
+static void scan(struct xlate *x, gva_t eip, int max_insns)
+{
+    struct tc_block *b = x->block;
+    x->ninsns = 0;
+    b->npages = 0;
+    while (x->ninsns < max_insns) {
+        uint8_t buf[15];
+        gpa_t page;
+        size_t n = fetch(eip, buf, &page);
+        if (n == 0)
+            break;
+        struct insn *in = &x->insns[x->ninsns];
+        if (insn_decode(buf, n, eip, in) < 0) {
+            memset(in, 0, sizeof *in);
+            in->eip = eip;
+            in->len = 1;
+            in->kind = INSN_UD;
+        }
+        /* An instruction may straddle into a second page: both are code. */
+        gpa_t last_page = (page + ((eip & ~GUEST_PAGE_MASK) + in->len - 1)) & GUEST_PAGE_MASK;
+        gpa_t need[2] = { page, last_page };
+        bool fits = true;
+        for (int i = 0; i < 2; i++) {
+            bool have = false;
+            for (int j = 0; j < b->npages; j++)
+                have |= b->page[j] == need[i];
+            if (!have) {
+                if (b->npages == 2) {
+                    fits = false;
+                    break;
+                }
+                b->page[b->npages++] = need[i];
+            }
+        }
+        if (!fits)
+            break;
+        x->ninsns++;
+        eip += in->len;
+        if (ends_block(in->kind))
+            break;
+    }
+    b->guest_end = eip;
+}
+
+/* Pass 2: backward liveness of the arithmetic flags. Whatever follows the
+ * block may read any flag, so all are live at its end. */
+static void liveness(struct xlate *x)
+{
+    uint32_t live = EFL_HOST_LIVE;
+    for (int i = x->ninsns - 1; i >= 0; i--) {
+        const struct insn *in = &x->insns[i];
+        live = (live & ~in->flags_written) | in->flags_read;
+        x->live_in[i] = live;
+    }
+}
+
+static bool emit_block(struct xlate *x, struct emitter *em)
+{
+    x->em = em;
+    x->nstubs = 0;
+    x->in = NULL;
+    x->block->host_indirect = emit_here(em);
+    emit_block_prologue(x);
+    x->block->host = emit_here(em);
+    bool open = true;
+    for (int i = 0; i < x->ninsns && open; i++) {
+        x->in = &x->insns[i];
+        x->live = x->live_in[i];
+        emit_mark(em, x->in->eip);
+        open = emit_insn(x);
+    }
+    if (open) {
+        /* The block was cut (size or page limit): continue at the next EIP. */
+        gva_t next = x->block->guest_end;
+        x->in = NULL;
+        emit_mark(em, next);
+        emit_exit_direct(x, X_JMP, next);
+    } else if (x->ninsns == 0) {
+        return false;
+    }
+    for (int i = 0; i < x->nstubs; i++) {
+        struct stub *s = &x->stubs[i];
+        if (s->kind == STUB_MEM)
+            emit_mem_stub(x, s);
+        else if (s->kind == STUB_EXIT)
+            emit_exit_stub(x, s);
+        else
+            emit_exception_stub(x, s);
+    }
+    return emit_finish(em) > 0 || !em->overflow;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct tc_block *dbt_translate(struct vcpu *v, gva_t eip, uint32_t key)
+{
+    static struct xlate x;
+    uint64_t t0 = now_ns();
+    (void)v;
+    x.key = key;
+    x.chain = opts.chain;
+    x.ibtc = opts.ibtc;
+    int max_insns = XLATE_MAX_INSNS;
+    for (;;) {
+        struct tc_block *b = tc_block_new(eip, key);
+        x.block = b;
+        scan(&x, eip, max_insns);
+        if (x.ninsns == 0) {
+            tc_block_discard(b);
+            return NULL;
+        }
+        liveness(&x);
+        struct tc_space sp;
+        if (!tc_reserve(BLOCK_CODE_MAX, &sp)) {
+            tc_block_discard(b);
+            tc_flush();
+            continue;
+        }
+        struct emitter em;
+        emit_begin(&em, &sp, BLOCK_CODE_MAX);
+        if (!emit_block(&x, &em) || em.overflow) {
+            tc_block_discard(b);
+            if (max_insns == 1)
+                panic("translator: one guest instruction at %08x does not fit a block", eip);
+            max_insns /= 2;
+            continue;
+        }
+        b->ninsns = (uint32_t)x.ninsns;
+        b->nmap = em.nmap;
+        b->map = malloc(em.nmap * sizeof *b->map);
+        if (!b->map)
+            panic("out of memory for a block's EIP map");
+        memcpy(b->map, em.map, em.nmap * sizeof *b->map);
+        tc_block_publish(b, em.pos);
+        g_stats.insns_translated += (uint64_t)x.ninsns;
+        if (opts.trace)
+            trace_block(b, x.insns, x.ninsns);
+        g_stats.translate_ns += now_ns() - t0;
+        return b;
+    }
+}

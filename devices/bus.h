@@ -1,0 +1,33 @@
+/* The I/O-port bus: devices register port ranges with one callback pair;
+ * the translator's IN/OUT/INS/OUTS callouts route every access here.
+ * A device is one file that registers itself with DEVICE_INIT, and one line
+ * in devices/CMakeLists.txt (an OBJECT library, so no file is dropped).
+ *
+ *   static uint32_t rd(void *o, uint16_t port, unsigned size) { ... }
+ *   static int init(void) { io_register(0x3f8, 8, rd, wr, &uart, "uart"); return 0; }
+ *   DEVICE_INIT(init);
+ *
+ * Unknown ports read all ones (for the width read) and are logged once. */
+#ifndef BT386_DEVICES_BUS_H
+#define BT386_DEVICES_BUS_H
+
+#include <stdint.h>
+
+typedef uint32_t (*io_read_fn)(void *opaque, uint16_t port, unsigned size);
+typedef void (*io_write_fn)(void *opaque, uint16_t port, unsigned size, uint32_t value);
+
+/* size is 1, 2 or 4 bytes; a callback sees the port actually addressed. */
+void io_register(uint16_t base, uint16_t count, io_read_fn rd, io_write_fn wr,
+                 void *opaque, const char *name);
+uint32_t io_read(uint16_t port, unsigned size);
+void io_write(uint16_t port, unsigned size, uint32_t value);
+
+/* Calls every DEVICE_INIT function once; returns 0, or -1 after printing why. */
+int devices_init(void);
+
+typedef int (*device_init_fn)(void);
+#define DEVICE_INIT(fn) \
+    static device_init_fn device_init_ptr_##fn \
+    __attribute__((used, section("bt386_devices"), aligned(sizeof(void *)))) = fn
+
+#endif

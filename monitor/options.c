@@ -1,0 +1,263 @@
+/* Parsing bt386's command line into struct options (see options.h). Owns
+ * the option table, which also produces --help, and QEMU's -m size syntax;
+ * must not act on any option (main does), so tests can parse freely.
+ *
+ * As in QEMU, "-opt" and "--opt" are the same option, and an option's
+ * argument is the next word or follows '=' ("--stats-json=out.json"). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/panic.h"
+#include "common/types.h"
+#include "monitor/options.h"
+
+enum opt_id {
+    OPT_RAM,
+    OPT_KERNEL,
+    OPT_APPEND,
+    OPT_STATS,
+    OPT_STATS_JSON,
+    OPT_TRACE,
+    OPT_NO_CHAIN,
+    OPT_NO_IBTC,
+    OPT_HELP,
+};
+
+struct opt_desc {
+    const char *name;           /* as --help shows it; matched without its dashes */
+    enum opt_id id;
+    const char *arg;            /* the argument's name in --help, NULL if none */
+    const char *help;           /* NULL: an alias, not listed by --help */
+};
+
+static const struct opt_desc opt_table[] = {
+    { "-m",         OPT_RAM,        "SIZE",    "guest RAM in MiB, or with a suffix K, M, G "
+                                               "(default 128M; 2M to 3G)" },
+    { "-kernel",    OPT_KERNEL,     "KERNEL",  "the Multiboot kernel (or give it as the "
+                                               "last argument)" },
+    { "-append",    OPT_APPEND,     "CMDLINE", "the kernel's command line" },
+    { "--stats",    OPT_STATS,      NULL,      "print the counters to stderr at exit" },
+    { "--stats-json", OPT_STATS_JSON, "FILE",    "write the counters to FILE as JSON at exit" },
+    { "--trace",    OPT_TRACE,      NULL,      "print each translated block to stderr" },
+    { "--no-chain", OPT_NO_CHAIN,   NULL,      "do not chain blocks: every block returns "
+                                               "to the run loop" },
+    { "--no-ibtc",  OPT_NO_IBTC,    NULL,      "no in-TC indirect branch table: indirect "
+                                               "branches take the slow path" },
+    { "--help",     OPT_HELP,       NULL,      "print this help and exit" },
+    { "-h",         OPT_HELP,       NULL,      NULL },
+};
+
+void options_usage(FILE *f)
+{
+    fprintf(f, "usage: bt386 [options] KERNEL\n"
+               "Runs a 32-bit x86 Multiboot kernel by dynamic binary translation.\n"
+               "The guest's serial port (COM1) is stdin/stdout; a guest ends the run by\n"
+               "writing V to port 0xf4 (isa-debug-exit): bt386 exits with (V << 1) | 1.\n"
+               "\noptions:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++) {
+        const struct opt_desc *d = &opt_table[i];
+        char left[40];
+        if (!d->help)
+            continue;
+        snprintf(left, sizeof left, "%s%s%s", d->name, d->arg ? " " : "",
+                 d->arg ? d->arg : "");
+        fprintf(f, "  %-22s %s\n", left, d->help);
+    }
+}
+
+static uint64_t size_unit(char suffix)
+{
+    switch (suffix) {
+    case 'b': case 'B': return 1;
+    case 'k': case 'K': return 1ull << 10;
+    case 'm': case 'M': return 1ull << 20;
+    case 'g': case 'G': return 1ull << 30;
+    case 't': case 'T': return 1ull << 40;
+    }
+    return 0;
+}
+
+/* QEMU's size syntax: digits, an optional decimal fraction, an optional
+ * unit suffix (B, K, M, G, T, any case); no suffix means MiB. The optional
+ * "size=" prefix is -m's own. */
+int options_parse_size(const char *s, uint64_t *bytes)
+{
+    uint64_t whole = 0, frac = 0, frac_scale = 1, unit = 1ull << 20;
+
+    if (strncmp(s, "size=", 5) == 0)
+        s += 5;
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (whole > (UINT64_MAX - 9) / 10)
+            return -1;
+        whole = whole * 10 + (uint64_t)(*s - '0');
+    }
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return -1;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            if (frac_scale < 1000000000000ull) {    /* enough digits for bytes */
+                frac = frac * 10 + (uint64_t)(*s - '0');
+                frac_scale *= 10;
+            }
+        }
+    }
+    if (*s) {
+        unit = size_unit(*s++);
+        if (!unit || *s)
+            return -1;
+    }
+    if (whole > UINT64_MAX / unit)
+        return -1;
+    *bytes = whole * unit + (uint64_t)((double)frac / (double)frac_scale * (double)unit);
+    return 0;
+}
+
+static int opt_error(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int opt_error(char *err, size_t errsz, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errsz, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const char *skip_dashes(const char *s)
+{
+    return s + (s[1] == '-' ? 2 : 1);
+}
+
+/* name: the option as typed, without its dashes, len bytes long. */
+static const struct opt_desc *find_option(const char *name, size_t len)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++) {
+        const char *known = skip_dashes(opt_table[i].name);
+        if (strlen(known) == len && strncmp(known, name, len) == 0)
+            return &opt_table[i];
+    }
+    return NULL;
+}
+
+static int set_kernel(struct options *o, const char *path, char *err, size_t errsz)
+{
+    if (o->kernel)
+        return opt_error(err, errsz, "two kernels given, '%s' and '%s' (try --help)",
+                         o->kernel, path);
+    o->kernel = path;
+    return 0;
+}
+
+static int set_ram(struct options *o, const char *arg, char *err, size_t errsz)
+{
+    uint64_t bytes;
+
+    if (options_parse_size(arg, &bytes) < 0)
+        return opt_error(err, errsz, "'-m %s': not a size (try -m 256 or -m 1G)", arg);
+    /* QEMU rounds RAM up to 8 KiB, and its e820 map shows the rounded size. */
+    if (bytes > UINT64_MAX - 0x1fff)
+        bytes = UINT64_MAX;
+    else
+        bytes = (bytes + 0x1fff) & ~(uint64_t)0x1fff;
+    if (bytes < OPTIONS_MIN_RAM || bytes > OPTIONS_MAX_RAM)
+        return opt_error(err, errsz, "'-m %s': guest RAM must be 2M to 3G", arg);
+    o->ram_size = bytes;
+    return 0;
+}
+
+int options_parse_args(int argc, char **argv, struct options *o, char *err, size_t errsz)
+{
+    bool only_files = false;
+
+    *o = (struct options){ .ram_size = OPTIONS_DEFAULT_RAM, .cmdline = "" };
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+
+        if (only_files || word[0] != '-' || word[1] == 0) {
+            if (set_kernel(o, word, err, errsz) < 0)
+                return -1;
+            continue;
+        }
+        if (strcmp(word, "--") == 0) {
+            only_files = true;
+            continue;
+        }
+
+        const char *name = skip_dashes(word);
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct opt_desc *d = find_option(name, len);
+        if (!d)
+            return opt_error(err, errsz, "unknown option '%.*s' (try --help)",
+                             (int)(name - word + len), word);
+
+        const char *arg = NULL;
+        if (d->arg) {
+            if (eq)
+                arg = eq + 1;
+            else if (i + 1 < argc)
+                arg = argv[++i];
+            else
+                return opt_error(err, errsz, "option '%s' needs an argument %s (try --help)",
+                                 word, d->arg);
+        } else if (eq) {
+            return opt_error(err, errsz, "option '%.*s' takes no argument (try --help)",
+                             (int)(name - word + len), word);
+        }
+
+        switch (d->id) {
+        case OPT_RAM:
+            if (set_ram(o, arg, err, errsz) < 0)
+                return -1;
+            break;
+        case OPT_KERNEL:
+            if (set_kernel(o, arg, err, errsz) < 0)
+                return -1;
+            break;
+        case OPT_APPEND:
+            o->cmdline = arg;
+            break;
+        case OPT_STATS:
+            o->stats = true;
+            break;
+        case OPT_STATS_JSON:
+            o->stats_json = arg;
+            break;
+        case OPT_TRACE:
+            o->trace = true;
+            break;
+        case OPT_NO_CHAIN:
+            o->no_chain = true;
+            break;
+        case OPT_NO_IBTC:
+            o->no_ibtc = true;
+            break;
+        case OPT_HELP:
+            return OPTIONS_HELP;
+        }
+    }
+    if (!o->kernel)
+        return opt_error(err, errsz, "no kernel given (try --help)");
+    return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+    char err[512];
+
+    switch (options_parse_args(argc, argv, o, err, sizeof err)) {
+    case 0:
+        return 0;
+    case OPTIONS_HELP:
+        options_usage(stdout);
+        exit(0);
+    default:
+        fatal_user("%s", err);
+    }
+}

@@ -1,0 +1,156 @@
+/* The run loop (see run.h). Only monitor/ knows how the TC is entered and
+ * left; the exit reasons are those of enum tc_exit (ring-compression/vcpu.h). */
+#include "monitor/run.h"
+#include "codecache/tc.h"
+#include "common/stats.h"
+#include "common/vm.h"
+#include "dbt/mode.h"
+#include "dbt/translate.h"
+#include "decoder/disasm.h"
+#include "shadow-mmu/shadow.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct {
+    struct vcpu *v;
+    bool stop;
+    int status;
+} run;
+
+void vm_request_stop(int status)
+{
+    if (run.stop)
+        return;
+    run.stop = true;
+    run.status = status;
+    if (run.v)
+        run.v->stop_request = 1;
+}
+
+struct vcpu *run_current_vcpu(void)
+{
+    return run.v;
+}
+
+static const char *const vector_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
+    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+    "#NP segment not present", "#SS stack-segment fault", "#GP general protection",
+    "#PF page fault", "reserved 15", "#MF x87 floating-point error", "#AC alignment check",
+    "#MC machine check", "#XM SIMD floating-point exception",
+};
+
+void run_dump_guest(FILE *f, const struct vcpu *v)
+{
+    static const char *const names[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
+    static const char *const snames[S_COUNT] = { "es", "cs", "ss", "ds", "fs", "gs" };
+    fprintf(f, "  eip %08x  eflags %08x  cpl %u\n", v->eip, vcpu_get_eflags(v), v->cpl);
+    for (int r = 0; r < 8; r++)
+        fprintf(f, "  %s %08x%s", names[r], v->regs[r], r % 4 == 3 ? "\n" : "");
+    for (int s = 0; s < S_COUNT; s++)
+        fprintf(f, "  %s %04x base %08x limit %08x attr %04x\n", snames[s], v->seg[s].selector,
+                v->seg[s].base, v->seg[s].limit, v->seg[s].attrib);
+    fprintf(f, "  cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", v->cr0, v->cr2, v->cr3, v->cr4);
+    const struct physmem *pm = shadow_physmem();
+    gva_t la = v->seg[S_CS].base + v->eip;
+    if (pm && la < pm->size) {
+        size_t n = pm->size - la < 15 ? (size_t)(pm->size - la) : 15;
+        char text[128];
+        disasm_text(DISASM_GUEST32, pm->ram + la, n, la, text, sizeof text);
+        fprintf(f, "  at eip: %s  (", text);
+        for (size_t i = 0; i < n && i < 8; i++)
+            fprintf(f, "%02x%s", pm->ram[la + i], i + 1 < n && i < 7 ? " " : "");
+        fprintf(f, ")\n");
+    }
+}
+
+/* With no guest IDT yet (execution-core issue), every guest exception ends
+ * the run with a report. */
+static int report_exception(struct vcpu *v)
+{
+    if (v->exception < 0)
+        return 0;
+    if (v->exception == 255) {
+        fprintf(stderr, "bt386: guest access outside RAM at linear address %08x (eip %08x)\n",
+                v->cr2, v->eip);
+    } else {
+        const char *name = v->exception < 32 && vector_names[v->exception] ? vector_names[v->exception]
+                                                                            : "interrupt";
+        fprintf(stderr, "bt386: guest exception %d (%s) at eip %08x", v->exception, name, v->eip);
+        if (v->has_error_code)
+            fprintf(stderr, ", error code %04x", v->error_code);
+        fprintf(stderr, "; no guest IDT: stopping\n");
+    }
+    run_dump_guest(stderr, v);
+    return RUN_STATUS_GUEST_FAULT;
+}
+
+static struct tc_block *block_for(struct vcpu *v, gva_t eip)
+{
+    struct tc_block *b = tc_lookup(eip, v->mode_key);
+    if (!b)
+        b = dbt_translate(v, eip, v->mode_key);
+    return b;
+}
+
+int run_guest(struct vcpu *v, const struct run_options *o)
+{
+    run.v = v;
+    v->callout_entry = (uint64_t)(uintptr_t)tc_callout;
+    v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
+    v->shadow_base = (uint64_t)(uintptr_t)shadow_current();
+    v->mode_key = ~0u;
+    for (;;) {
+        if (run.stop) {
+            g_stats.exits[EXIT_stop]++;
+            return run.status;
+        }
+        if (v->exception >= 0)
+            return report_exception(v);
+        if (v->halted) {
+            /* No interrupt source exists yet (PC devices issue): a halted
+             * guest can never wake up. */
+            fprintf(stderr, "bt386: guest halted at eip %08x with %s; nothing can wake it\n",
+                    v->eip, v->if_flag ? "no interrupt source" : "interrupts disabled");
+            return 0;
+        }
+        uint32_t key = mode_key(v);
+        if (key != v->mode_key) {
+            v->mode_key = key;
+            v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
+        }
+        struct tc_block *b = block_for(v, v->eip);
+        if (!b) {
+            v->exception = 255;
+            v->cr2 = v->seg[S_CS].base + v->eip;
+            continue;
+        }
+        v->stop_request = run.stop;
+        switch (tc_enter(v, b->host)) {
+        case TC_EXIT_BLOCK_END: {
+            g_stats.exits[v->exit_link ? EXIT_block_end : EXIT_callout_exit]++;
+            v->eip = v->exit_eip;
+            if (v->exit_link && o->chain && !run.stop) {
+                struct tc_block *next = block_for(v, v->eip);
+                if (next)
+                    tc_chain((uint8_t *)(uintptr_t)v->exit_link, next);
+            }
+            break;
+        }
+        case TC_EXIT_INDIRECT: {
+            g_stats.exits[EXIT_indirect_miss]++;
+            g_stats.ibtc_misses++;
+            v->eip = v->exit_eip;
+            struct tc_block *next = block_for(v, v->eip);
+            if (next)
+                tc_ibtc_fill(v->mode_key, next);
+            break;
+        }
+        case TC_EXIT_CALLOUT:
+            g_stats.exits[EXIT_callout_exit]++;
+            break;
+        }
+    }
+}

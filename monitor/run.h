@@ -1,0 +1,31 @@
+/* The vCPU run loop: find or translate the block for (EIP, mode), enter the
+ * TC, and handle whatever made it come back (../shared/design/ARCHITECTURE.md,
+ * "The run loop").
+ *
+ *   int status = run_guest(v, &opts);     exit status for bt386
+ */
+#ifndef BT386_RUN_H
+#define BT386_RUN_H
+
+#include "ring-compression/vcpu.h"
+
+#include <stdio.h>
+
+struct run_options {
+    bool chain;
+};
+
+/* Exit statuses of a run that did not stop through isa-debug-exit. */
+#define RUN_STATUS_GUEST_FAULT 3
+
+int run_guest(struct vcpu *v, const struct run_options *o);
+/* Prints the guest state (registers, segments, the instruction at EIP). */
+void run_dump_guest(FILE *f, const struct vcpu *v);
+struct vcpu *run_current_vcpu(void);
+
+/* monitor/tc_entry.S */
+uint32_t tc_enter(struct vcpu *v, const void *host_code);
+void tc_exit_to_monitor(void);
+void tc_callout(void);
+
+#endif

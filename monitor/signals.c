@@ -1,0 +1,64 @@
+/* Host fault handling (see signals.h). With no guest IDT yet, a guest
+ * exception ends the run, so the handler reports and exits directly; it runs
+ * on its own stack because the fault may come from anywhere. */
+#define _GNU_SOURCE
+#include "monitor/signals.h"
+#include "monitor/run.h"
+#include "codecache/tc.h"
+#include "common/panic.h"
+#include "common/stats.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+static void on_fault(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+    greg_t *g = uc->uc_mcontext.gregs;
+    void *rip = (void *)(uintptr_t)g[REG_RIP];
+    struct vcpu *v = run_current_vcpu();
+    gva_t eip;
+    if (!v || !tc_contains(rip) || !tc_guest_eip_at(rip, &eip))
+        panic("host signal %d (%s) at %p, address %p", sig, strsignal(sig), rip, si->si_addr);
+    /* The register contract (monitor/tc_entry.S) names where each guest
+     * register is at any point of translated code. */
+    v->regs[R_EAX] = (uint32_t)g[REG_RAX];
+    v->regs[R_ECX] = (uint32_t)g[REG_RCX];
+    v->regs[R_EDX] = (uint32_t)g[REG_RDX];
+    v->regs[R_EBX] = (uint32_t)g[REG_RBX];
+    v->regs[R_ESP] = (uint32_t)g[REG_R12];
+    v->regs[R_EBP] = (uint32_t)g[REG_RBP];
+    v->regs[R_ESI] = (uint32_t)g[REG_RSI];
+    v->regs[R_EDI] = (uint32_t)g[REG_RDI];
+    v->eflags = (v->eflags & ~EFL_HOST_LIVE) | ((uint32_t)g[REG_EFL] & EFL_HOST_LIVE);
+    v->eip = eip;
+    g_stats.exits[EXIT_signal]++;
+    if (sig == SIGFPE) {
+        fprintf(stderr, "bt386: guest exception 0 (#DE divide error) at eip %08x; no guest IDT: stopping\n", eip);
+        run_dump_guest(stderr, v);
+        fflush(stdout);
+        _exit(RUN_STATUS_GUEST_FAULT);
+    }
+    panic("host signal %d (%s) in translated code for guest eip %08x, address %p",
+          sig, strsignal(sig), eip, si->si_addr);
+}
+
+void signals_install(void)
+{
+    static char altstack[64 * 1024];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+}

@@ -1,0 +1,143 @@
+/* Entering and leaving the translation cache, and the callout trampoline.
+ * The register contract inside the TC (../shared/design/TRANSLATION.md):
+ *
+ *   eax ecx edx ebx ebp esi edi  guest registers of the same names (upper halves 0)
+ *   r12d                          guest ESP (host RSP stays the monitor's stack)
+ *   r15                           struct vcpu *
+ *   r14                           struct shadow_map * of the current mode
+ *   r8-r11, r13                   scratch for emitted sequences
+ *   RFLAGS                        guest OF SF ZF AF PF CF and DF
+ *   x87/MMX/SSE state             the guest's (saved in vcpu->fpu_state outside)
+ *
+ * NB: offsets come from the generated vcpu_offsets.h; the callout ABI is
+ * documented at tc_callout below and relied on by dbt/emit_call.c. */
+#include "vcpu_offsets.h"
+
+    .text
+
+/* uint32_t tc_enter(struct vcpu *v, const void *host_code)
+ * Runs translated code until it leaves; returns v->exit_reason. */
+    .globl tc_enter
+    .type tc_enter, @function
+tc_enter:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $8, %rsp                  /* keep RSP 16-byte aligned inside the TC */
+    mov %rdi, %r15
+    mov %rsp, V_HOST_RSP(%r15)
+    mov V_SHADOW_BASE(%r15), %r14
+    mov %rsi, %r13
+    fxrstor64 V_FPU(%r15)
+    mov V_EFLAGS(%r15), %r11d
+    and $(EFL_LIVE_MASK | 2), %r11d
+    push %r11
+    popfq
+    mov V_REGS+0(%r15), %eax
+    mov V_REGS+4(%r15), %ecx
+    mov V_REGS+8(%r15), %edx
+    mov V_REGS+12(%r15), %ebx
+    mov V_REGS+16(%r15), %r12d
+    mov V_REGS+20(%r15), %ebp
+    mov V_REGS+24(%r15), %esi
+    mov V_REGS+28(%r15), %edi
+    jmp *%r13
+    .size tc_enter, .-tc_enter
+
+/* Saves the guest registers and arithmetic flags into the vCPU. */
+.macro SAVE_GUEST
+    mov %eax, V_REGS+0(%r15)
+    mov %ecx, V_REGS+4(%r15)
+    mov %edx, V_REGS+8(%r15)
+    mov %ebx, V_REGS+12(%r15)
+    mov %r12d, V_REGS+16(%r15)
+    mov %ebp, V_REGS+20(%r15)
+    mov %esi, V_REGS+24(%r15)
+    mov %edi, V_REGS+28(%r15)
+    pushfq
+    pop %rax
+    and $EFL_LIVE_MASK, %eax
+    mov V_EFLAGS(%r15), %ecx
+    and $~EFL_LIVE_MASK, %ecx
+    or %ecx, %eax
+    mov %eax, V_EFLAGS(%r15)
+.endm
+
+/* Leaves the TC: emitted exits jump here through vcpu.exit_entry after
+ * storing exit_reason/exit_eip/exit_link. */
+    .globl tc_exit_to_monitor
+    .type tc_exit_to_monitor, @function
+tc_exit_to_monitor:
+    SAVE_GUEST
+    fxsave64 V_FPU(%r15)
+    ldmxcsr mxcsr_default(%rip)
+tc_leave_saved:                   /* guest state, FPU included, is in the vCPU */
+    mov V_HOST_RSP(%r15), %rsp
+    mov V_EXIT_REASON(%r15), %eax
+    add $8, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+    .size tc_exit_to_monitor, .-tc_exit_to_monitor
+
+/* The callout trampoline, reached by `call *exit...(%r15)` from emitted code:
+ *   in:  r11 = uint64_t fn(struct vcpu *), vcpu.cur_eip/callout_info set
+ *   out: r11 = fn's result; guest registers and flags reloaded from the vCPU
+ *        (fn may change them); r8, r9, r10 preserved (fn may change
+ *        vcpu.xr[] to change them).
+ * If fn sets vcpu.stop_request, the TC is left instead of returning, with
+ * the guest state fn left in the vCPU. */
+    .globl tc_callout
+    .type tc_callout, @function
+tc_callout:
+    mov %r8, V_XR+0(%r15)
+    mov %r9, V_XR+8(%r15)
+    mov %r10, V_XR+16(%r15)
+    mov %r11, %r13                /* fn; r13 is scratch in the TC */
+    SAVE_GUEST
+    mov (%rsp), %rax
+    mov %rax, V_CALLOUT_RET(%r15)
+    fxsave64 V_FPU(%r15)
+    ldmxcsr mxcsr_default(%rip)
+    mov %rsp, %rbp                /* guest EBP is saved in the vCPU */
+    and $-16, %rsp
+    mov %r15, %rdi
+    call *%r13
+    mov %rbp, %rsp
+    cmpl $0, V_STOP_REQUEST(%r15)
+    jne 1f
+    mov %rax, %r11
+    fxrstor64 V_FPU(%r15)
+    mov V_EFLAGS(%r15), %eax
+    and $(EFL_LIVE_MASK | 2), %eax
+    push %rax
+    popfq
+    mov V_REGS+0(%r15), %eax
+    mov V_REGS+4(%r15), %ecx
+    mov V_REGS+8(%r15), %edx
+    mov V_REGS+12(%r15), %ebx
+    mov V_REGS+16(%r15), %r12d
+    mov V_REGS+20(%r15), %ebp
+    mov V_REGS+24(%r15), %esi
+    mov V_REGS+28(%r15), %edi
+    mov V_XR+0(%r15), %r8
+    mov V_XR+8(%r15), %r9
+    mov V_XR+16(%r15), %r10
+    ret
+1:  movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
+    jmp tc_leave_saved
+    .size tc_callout, .-tc_callout
+
+    .section .rodata
+    .align 4
+mxcsr_default:
+    .long 0x1f80
+
+    .section .note.GNU-stack, "", @progbits

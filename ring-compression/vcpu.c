@@ -1,0 +1,72 @@
+/* vCPU creation, the reset state Multiboot specifies, and the EFLAGS and
+ * segment helpers shared by the monitor and the callouts. */
+#include "ring-compression/vcpu.h"
+#include "common/panic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vcpu *vcpu_create(void)
+{
+    struct vcpu *v = aligned_alloc(64, (sizeof(struct vcpu) + 63) & ~(size_t)63);
+    if (!v)
+        panic("out of memory for the vCPU");
+    memset(v, 0, sizeof *v);
+    v->eflags = EFL_RSV1;
+    v->exception = -1;
+    /* FXSAVE image of a freshly initialised FPU: FCW 0x37f, MXCSR 0x1f80. */
+    v->fpu_state[0] = 0x7f;
+    v->fpu_state[1] = 0x03;
+    v->fpu_state[24] = 0x80;
+    v->fpu_state[25] = 0x1f;
+    return v;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+    free(v);
+}
+
+uint32_t vcpu_get_eflags(const struct vcpu *v)
+{
+    return (v->eflags & ~EFL_IF) | (v->if_flag ? EFL_IF : 0) | EFL_RSV1;
+}
+
+void vcpu_set_eflags(struct vcpu *v, uint32_t value)
+{
+    /* Bits 3, 5, 15 and 22..31 are reserved as 0, bit 1 as 1. */
+    value &= 0x003f7fd5;
+    v->if_flag = (value & EFL_IF) != 0;
+    v->eflags = (value & ~EFL_IF) | EFL_RSV1;
+}
+
+void vcpu_segment_changed(struct vcpu *v, int sreg)
+{
+    v->seg_base[sreg] = v->seg[sreg].base;
+    v->seg_limit[sreg] = v->seg[sreg].limit;
+}
+
+bool vcpu_segment_is_flat(const struct vcpu *v, int sreg)
+{
+    const struct segment *s = &v->seg[sreg];
+    bool expand_down = !(s->attrib & SEG_ATTR_TYPE_CODE) && (s->attrib & SEG_ATTR_TYPE_ED);
+    return s->base == 0 && s->limit == 0xffffffff && !expand_down;
+}
+
+void vcpu_set_flat_segments(struct vcpu *v)
+{
+    /* Multiboot: CS a 32-bit read/execute code segment with offset 0 and
+     * limit 0xFFFFFFFF; DS, ES, FS, GS, SS read/write data segments alike.
+     * QEMU's loader uses selectors 0x10 (code) and 0x18 (data). */
+    for (int s = 0; s < S_COUNT; s++) {
+        struct segment *seg = &v->seg[s];
+        seg->selector = s == S_CS ? 0x10 : 0x18;
+        seg->base = 0;
+        seg->limit = 0xffffffff;
+        seg->attrib = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G |
+                      (s == S_CS ? 0xb : 0x3);
+        vcpu_segment_changed(v, s);
+    }
+    v->cr0 = 0x11;          /* PE | ET */
+    v->cpl = 0;
+}
