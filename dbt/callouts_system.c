@@ -116,6 +116,24 @@ static const uint8_t *opcode_bytes(const struct insn *in)
     return p;
 }
 
+/* Far JMP/CALL to a code segment at the same privilege level (SDM vol. 3,
+ * 5.8.1); call gates and task switches belong to ring compression. */
+static bool far_transfer(struct vcpu *v, const struct insn *in, uint16_t sel, uint32_t off, bool call)
+{
+    unsigned size = in->opsize;
+    uint32_t esp = v->regs[R_ESP];
+    uint32_t old_cs = v->seg[S_CS].selector, ret = in->eip + in->len;
+    if (call && (!gmem_write(v, S_SS, esp - size, size, &old_cs) ||
+                 !gmem_write(v, S_SS, esp - 2 * size, size, &ret)))
+        return false;
+    if (!load_segment(v, S_CS, sel))
+        return false;
+    if (call)
+        v->regs[R_ESP] = esp - 2 * size;
+    v->eip = size == 2 ? off & 0xffff : off;
+    return true;
+}
+
 static bool emulate(struct vcpu *v, const struct insn *in)
 {
     const uint8_t *op = opcode_bytes(in);
@@ -266,6 +284,7 @@ static bool emulate(struct vcpu *v, const struct insn *in)
         v->eip = next;
         return true;
     }
+    case 0x9a:                           /* CALL ptr16:32 */
     case 0xea: {                         /* JMP ptr16:32 */
         uint32_t off;
         uint16_t sel;
@@ -278,9 +297,38 @@ static bool emulate(struct vcpu *v, const struct insn *in)
             memcpy(&sel, op + 3, 2);
             off = o16;
         }
-        if (!load_segment(v, S_CS, sel))
+        return far_transfer(v, in, sel, off, op[0] == 0x9a);
+    }
+    case 0xff: {                         /* CALL/JMP m16:16 or m16:32 */
+        unsigned size = in->opsize;
+        uint32_t ea = gmem_effective_address(v, &in->mem), off = 0;
+        uint16_t sel = 0;
+        if (!in->has_mem || !gmem_read(v, in->mem.seg, ea, size, &off) ||
+            !gmem_read(v, in->mem.seg, ea + size, 2, &sel))
             return false;
-        v->eip = off;
+        return far_transfer(v, in, sel, off, ((op[1] >> 3) & 7) == 3);
+    }
+    case 0xca: case 0xcb:                /* RET far */
+    case 0xcf: {                         /* IRET */
+        unsigned size = in->opsize;
+        uint32_t esp = v->regs[R_ESP], eip = 0, cs = 0, fl = 0;
+        bool iret = op[0] == 0xcf;
+        if (!gmem_read(v, S_SS, esp, size, &eip) || !gmem_read(v, S_SS, esp + size, size, &cs) ||
+            (iret && !gmem_read(v, S_SS, esp + 2 * size, size, &fl)))
+            return false;
+        if ((cs & 3) != v->cpl)          /* to an outer level: ring compression */
+            return unsupported(v, in);
+        if (!load_segment(v, S_CS, (uint16_t)cs))
+            return false;
+        v->regs[R_ESP] = esp + (iret ? 3 : 2) * size + (op[0] == 0xca ? in->imm & 0xffff : 0);
+        if (iret) {
+            uint32_t keep = size == 2 ? vcpu_get_eflags(v) & 0xffff0000u : 0;
+            uint32_t mask = size == 2 ? 0xffffu : 0xffffffffu;
+            /* Same level at CPL 0: every flag but VIP/VIF/VM may change. */
+            fl = (fl & mask & ~(EFL_VM | EFL_VIF | EFL_VIP)) | keep;
+            vcpu_set_eflags(v, fl | (vcpu_get_eflags(v) & (EFL_VM | EFL_VIF | EFL_VIP)));
+        }
+        v->eip = size == 2 ? eip & 0xffff : eip;
         return true;
     }
     default:

@@ -275,6 +275,9 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
 
     uint8_t sub = 0;
     in->kind = special_kind(zi.mnemonic, &sub);
+    /* Zydis names SSE2's MOVSD/CMPSD (0F map) like the string instructions. */
+    if (in->kind == INSN_STRING && zi.opcode_map != ZYDIS_OPCODE_MAP_DEFAULT)
+        in->kind = INSN_GENERIC;
     in->sub = sub;
     if (zi.mnemonic == ZYDIS_MNEMONIC_ENDBR32 || zi.mnemonic == ZYDIS_MNEMONIC_ENDBR64) {
         /* Reserved NOPs (0F 1E) on a CPU without CET, like ours. */
@@ -362,8 +365,8 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
             if (op0->type == ZYDIS_OPERAND_TYPE_MEMORY || op0->type == ZYDIS_OPERAND_TYPE_REGISTER) {
                 in->kind = in->kind == INSN_JMP ? INSN_JMP_IND : INSN_CALL_IND;
                 in->src = op0->type == ZYDIS_OPERAND_TYPE_MEMORY ? OPND_MEM : OPND_REG;
-                if (op0->type == ZYDIS_OPERAND_TYPE_MEMORY && op0->size == 48)
-                    in->kind = INSN_SYSTEM;         /* far indirect: m16:32 */
+                if (zi.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR)
+                    in->kind = INSN_SYSTEM;         /* far indirect: m16:16 / m16:32 */
             }
             break;
         case INSN_IN: case INSN_OUT: {

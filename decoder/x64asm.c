@@ -47,6 +47,8 @@ static ZydisRegister zreg(int r, unsigned size)
      * separate numbering in Zydis, never produced here). */
     if (size == 1 && r >= 4 && r < 8)
         return (ZydisRegister)(ZYDIS_REGISTER_SPL + (r - 4));
+    if (size == 1 && r >= 8)
+        return (ZydisRegister)(ZYDIS_REGISTER_R8B + (r - 8));
     return ZydisRegisterEncode(cls, (ZyanU8)ZydisRegisterGetId(base));
 }
 
@@ -79,10 +81,21 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
             /* LEA's "memory" operand has the size of the address (64-bit). */
             o->mem.size = m == X_LEA ? 8 : h->size;
             break;
-        case HOP_IMM:
+        case HOP_IMM: {
             o->type = ZYDIS_OPERAND_TYPE_IMMEDIATE;
-            o->imm.s = h->val;
+            /* An immediate for a narrow operand is taken modulo its width
+             * (0xfffffffe for a 32-bit AND is -2 to the encoder). */
+            unsigned width = nops > 1 && ops[0].kind != HOP_IMM ? ops[0].size : 8;
+            int64_t v = h->val;
+            if (width == 4)
+                v = (int32_t)(uint32_t)v;
+            else if (width == 2)
+                v = (int16_t)(uint16_t)v;
+            else if (width == 1)
+                v = (int8_t)(uint8_t)v;
+            o->imm.s = v;
             break;
+        }
         }
     }
     if (is_branch(m) && nops == 1 && ops[0].kind == HOP_IMM) {

@@ -2,6 +2,7 @@
  * translation cache, devices), load the kernel, run it, print statistics.
  * Exit status: the guest's isa-debug-exit value (V << 1) | 1; 2 for a user
  * error; 3 for a guest fault; 70 for a monitor bug. */
+#include "monitor/boot_gdt.h"
 #include "monitor/options.h"
 #include "monitor/multiboot.h"
 #include "monitor/run.h"
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
 
     vcpu = vcpu_create();
     vcpu_set_flat_segments(vcpu);
+    boot_gdt_install(&pm, vcpu);
     vcpu->eip = entry.eip;
     vcpu->regs[R_EAX] = entry.eax;
     vcpu->regs[R_EBX] = entry.ebx;

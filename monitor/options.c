@@ -13,48 +13,55 @@
 #include "common/types.h"
 #include "monitor/options.h"
 
-enum opt_id {
-    OPT_RAM,
-    OPT_KERNEL,
-    OPT_APPEND,
-    OPT_STATS,
-    OPT_STATS_JSON,
-    OPT_TRACE,
-    OPT_NO_CHAIN,
-    OPT_NO_IBTC,
+/* What an option does; a new switch is one line in opt_table and one field
+ * in struct options. */
+enum opt_kind {
+    OPT_FLAG,                   /* sets the bool at `field` */
+    OPT_STRING,                 /* stores its argument at `field` */
+    OPT_RAM,                    /* -m */
+    OPT_KERNEL,                 /* -kernel, like the positional argument */
     OPT_HELP,
 };
 
 struct opt_desc {
     const char *name;           /* as --help shows it; matched without its dashes */
-    enum opt_id id;
+    enum opt_kind kind;
+    size_t field;               /* OPT_FLAG, OPT_STRING: offset in struct options */
     const char *arg;            /* the argument's name in --help, NULL if none */
     const char *help;           /* NULL: an alias, not listed by --help */
 };
 
+#define FIELD(f) offsetof(struct options, f)
+
 static const struct opt_desc opt_table[] = {
-    { "-m",         OPT_RAM,        "SIZE",    "guest RAM in MiB, or with a suffix K, M, G "
-                                               "(default 128M; 2M to 3G)" },
-    { "-kernel",    OPT_KERNEL,     "KERNEL",  "the Multiboot kernel (or give it as the "
-                                               "last argument)" },
-    { "-append",    OPT_APPEND,     "CMDLINE", "the kernel's command line" },
-    { "--stats",    OPT_STATS,      NULL,      "print the counters to stderr at exit" },
-    { "--stats-json", OPT_STATS_JSON, "FILE",    "write the counters to FILE as JSON at exit" },
-    { "--trace",    OPT_TRACE,      NULL,      "print each translated block to stderr" },
-    { "--no-chain", OPT_NO_CHAIN,   NULL,      "do not chain blocks: every block returns "
-                                               "to the run loop" },
-    { "--no-ibtc",  OPT_NO_IBTC,    NULL,      "no in-TC indirect branch table: indirect "
-                                               "branches take the slow path" },
-    { "--help",     OPT_HELP,       NULL,      "print this help and exit" },
-    { "-h",         OPT_HELP,       NULL,      NULL },
+    { "-m", OPT_RAM, 0, "SIZE",
+      "guest RAM in MiB, or with a suffix K, M, G (default 128M; 2M to 3G)" },
+    { "-kernel", OPT_KERNEL, 0, "KERNEL",
+      "the Multiboot kernel (or give it as the last argument)" },
+    { "-append", OPT_STRING, FIELD(cmdline), "CMDLINE",
+      "the kernel's command line" },
+    { "--stats", OPT_FLAG, FIELD(stats), NULL,
+      "print the counters to stderr at exit" },
+    { "--stats-json", OPT_STRING, FIELD(stats_json), "FILE",
+      "write the counters to FILE as JSON at exit" },
+    { "--trace", OPT_FLAG, FIELD(trace), NULL,
+      "print each translated block to stderr" },
+    { "--no-chain", OPT_FLAG, FIELD(no_chain), NULL,
+      "do not chain blocks: every block returns to the run loop" },
+    { "--no-ibtc", OPT_FLAG, FIELD(no_ibtc), NULL,
+      "no in-TC indirect branch table: indirect branches take the slow path" },
+    { "--help", OPT_HELP, 0, NULL,
+      "print this help and exit" },
+    { "-h", OPT_HELP, 0, NULL, NULL },
 };
 
 void options_usage(FILE *f)
 {
     fprintf(f, "usage: bt386 [options] KERNEL\n"
                "Runs a 32-bit x86 Multiboot kernel by dynamic binary translation.\n"
-               "The guest's serial port (COM1) is stdin/stdout; a guest ends the run by\n"
-               "writing V to port 0xf4 (isa-debug-exit): bt386 exits with (V << 1) | 1.\n"
+               "The guest's serial port (COM1) writes to stdout and reads stdin when\n"
+               "stdin is a terminal. The guest ends the run by writing V to port 0xf4\n"
+               "(isa-debug-exit): bt386 then exits with status (V << 1) | 1.\n"
                "\noptions:\n");
     for (size_t i = 0; i < ARRAY_SIZE(opt_table); i++) {
         const struct opt_desc *d = &opt_table[i];
@@ -211,7 +218,13 @@ int options_parse_args(int argc, char **argv, struct options *o, char *err, size
                              (int)(name - word + len), word);
         }
 
-        switch (d->id) {
+        switch (d->kind) {
+        case OPT_FLAG:
+            *(bool *)((char *)o + d->field) = true;
+            break;
+        case OPT_STRING:
+            *(const char **)((char *)o + d->field) = arg;
+            break;
         case OPT_RAM:
             if (set_ram(o, arg, err, errsz) < 0)
                 return -1;
@@ -219,24 +232,6 @@ int options_parse_args(int argc, char **argv, struct options *o, char *err, size
         case OPT_KERNEL:
             if (set_kernel(o, arg, err, errsz) < 0)
                 return -1;
-            break;
-        case OPT_APPEND:
-            o->cmdline = arg;
-            break;
-        case OPT_STATS:
-            o->stats = true;
-            break;
-        case OPT_STATS_JSON:
-            o->stats_json = arg;
-            break;
-        case OPT_TRACE:
-            o->trace = true;
-            break;
-        case OPT_NO_CHAIN:
-            o->no_chain = true;
-            break;
-        case OPT_NO_IBTC:
-            o->no_ibtc = true;
             break;
         case OPT_HELP:
             return OPTIONS_HELP;

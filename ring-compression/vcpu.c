@@ -57,10 +57,10 @@ void vcpu_set_flat_segments(struct vcpu *v)
 {
     /* Multiboot: CS a 32-bit read/execute code segment with offset 0 and
      * limit 0xFFFFFFFF; DS, ES, FS, GS, SS read/write data segments alike.
-     * QEMU's loader uses selectors 0x10 (code) and 0x18 (data). */
+     * Selectors as QEMU's loader leaves them: 0x08 code, 0x10 data. */
     for (int s = 0; s < S_COUNT; s++) {
         struct segment *seg = &v->seg[s];
-        seg->selector = s == S_CS ? 0x10 : 0x18;
+        seg->selector = s == S_CS ? 0x08 : 0x10;
         seg->base = 0;
         seg->limit = 0xffffffff;
         seg->attrib = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G |

@@ -7,10 +7,12 @@
  * Why populate up front: a first-touch page fault costs ~20 us on these
  * machines, and no guest-frequent event may cost a host fault
  * (ARCHITECTURE.md). Why transparent huge pages: measured on this host
- * (2026-11, 6.18 kernel, THP "madvise"), populating 128 MiB took ~42 ms with
- * MAP_POPULATE and ~19 ms with MADV_HUGEPAGE + MADV_POPULATE_WRITE, and
- * random 4 KiB-strided reads over 1 GiB ran ~2x faster (fewer host TLB
- * misses). Hosts without them fall back to MAP_POPULATE. */
+ * (2026-11, 6.18 kernel, THP "madvise"), populating 128 MiB took 42-62 ms
+ * with MAP_POPULATE and usually 19-25 ms with MADV_HUGEPAGE +
+ * MADV_POPULATE_WRITE (up to ~190 ms when the host kernel first has to
+ * compact memory), and random 4 KiB-strided reads over 1 GiB ran ~2x
+ * faster afterwards (fewer host TLB misses). Kernels older than 5.14
+ * (no MADV_POPULATE_WRITE) fall back to MAP_POPULATE. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>

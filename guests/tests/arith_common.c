@@ -104,6 +104,24 @@ uint32_t model_sub_borrow(uint32_t a, uint32_t b, uint32_t c, int w, uint32_t *f
     return res;
 }
 
+/* SDM vol. 1, appendix B: condition 2n+1 is the negation of condition 2n. */
+int condition_holds(int cc, uint32_t fl)
+{
+    int cf = !!(fl & FL_CF), pf = !!(fl & FL_PF), zf = !!(fl & FL_ZF);
+    int sf = !!(fl & FL_SF), of = !!(fl & FL_OF), r;
+    switch (cc >> 1) {
+    case 0: r = of; break;
+    case 1: r = cf; break;
+    case 2: r = zf; break;
+    case 3: r = cf | zf; break;
+    case 4: r = sf; break;
+    case 5: r = pf; break;
+    case 6: r = sf != of; break;
+    default: r = zf | (sf != of); break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
 static uint32_t *loc_reg(struct cpu *c, enum loc l)
 {
     switch (l) {

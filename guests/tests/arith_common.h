@@ -82,6 +82,10 @@ uint32_t model_sub_borrow(uint32_t a, uint32_t b, uint32_t c, int w, uint32_t *f
 /* Replaces the arithmetic flags in *flags by f (the others are kept). */
 static inline void set_arith(uint32_t *flags, uint32_t f) { *flags = (*flags & ~FL_ARITH) | f; }
 
+/* Whether condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc:
+ * O NO B AE E NE BE A S NS P NP L GE LE G) holds for these flags. */
+int condition_holds(int cc, uint32_t flags);
+
 uint32_t loc_get(const struct cpu *c, enum loc l, int w);
 void loc_put(struct cpu *c, enum loc l, int w, uint32_t v);
 /* A frame with random registers and memory, flags = fl. */

@@ -34,24 +34,6 @@ static const struct cc_stubs conds[16] = {
     CC(s), CC(ns), CC(p), CC(np), CC(l), CC(ge), CC(le), CC(g),
 };
 
-/* SDM vol. 1, appendix B: condition n+1 is the negation of condition n. */
-static int cond_true(int cc, uint32_t fl)
-{
-    int cf = !!(fl & FL_CF), pf = !!(fl & FL_PF), zf = !!(fl & FL_ZF);
-    int sf = !!(fl & FL_SF), of = !!(fl & FL_OF), r;
-    switch (cc >> 1) {
-    case 0: r = of; break;
-    case 1: r = cf; break;
-    case 2: r = zf; break;
-    case 3: r = cf | zf; break;
-    case 4: r = sf; break;
-    case 5: r = pf; break;
-    case 6: r = sf != of; break;
-    default: r = zf | (sf != of); break;
-    }
-    return (cc & 1) ? !r : r;
-}
-
 /* The i-th (0..63) combination of the six arithmetic flags: bit 0 of i is
  * CF, then PF, ZF, SF, OF, AF. */
 static uint32_t combo_flags(int i)
@@ -78,7 +60,7 @@ static void test_setcc(int cc)
                 struct cpu in, got, want;
                 cpu_random(&in, combo_flags(i));
                 want = in;
-                loc_put(&want, dst[f], 8, cond_true(cc, in.flags));
+                loc_put(&want, dst[f], 8, condition_holds(cc, in.flags));
                 got = in;
                 conds[cc].set[f](&got);
                 tally_frame(&t, form[f], &in, &got, &want, 0);
@@ -100,7 +82,7 @@ static void test_cmovcc(int cc, int w)
                 struct cpu in, got, want;
                 cpu_random(&in, combo_flags(i));
                 want = in;
-                if (cond_true(cc, in.flags))
+                if (condition_holds(cc, in.flags))
                     loc_put(&want, LOC_D, w, loc_get(&in, src[f], w));
                 got = in;
                 (w == 16 ? conds[cc].cmov16 : conds[cc].cmov32)[f](&got);
