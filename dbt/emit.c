@@ -52,6 +52,11 @@ void label_bind(struct emitter *em, int label)
     em->label_pos[label] = (int32_t)em->pos;
 }
 
+void emit_jump8(struct emitter *em, int label)
+{
+    emit_jump(em, X_JMP8, label);
+}
+
 void emit_jump(struct emitter *em, enum x64_mnemonic m, int label)
 {
     EMIT(em, m, HIMM(0));
@@ -61,7 +66,7 @@ void emit_jump(struct emitter *em, enum x64_mnemonic m, int label)
         em->overflow = true;
         return;
     }
-    uint8_t width = m == X_JRCXZ ? 1 : 4;
+    uint8_t width = m == X_JRCXZ || m == X_JMP8 ? 1 : 4;
     em->fixups[em->nfixups].at = (uint32_t)(em->pos - width);
     em->fixups[em->nfixups].label = (uint16_t)label;
     em->fixups[em->nfixups].width = width;

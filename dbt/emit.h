@@ -47,6 +47,8 @@ int label_new(struct emitter *em);
 void label_bind(struct emitter *em, int label);
 /* A jmp/jcc/jrcxz/call to a label of this block. */
 void emit_jump(struct emitter *em, enum x64_mnemonic m, int label);
+/* A short (rel8) JMP to a label within 127 bytes. */
+void emit_jump8(struct emitter *em, int label);
 /* A jmp/jcc with a rel32 to an absolute executable address; returns the
  * executable address of its rel32 field (for chaining). */
 uint8_t *emit_jump_abs(struct emitter *em, enum x64_mnemonic m, const uint8_t *target);

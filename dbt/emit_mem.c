@@ -19,6 +19,16 @@
 #include "dbt/callouts.h"
 #include "shadow-mmu/shadow.h"
 
+#include <cpuid.h>
+
+static bool host_has_bmi2;
+
+void emit_mem_init(void)
+{
+    unsigned a, b, c, d;
+    host_has_bmi2 = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 8));
+}
+
 void emit_ea(struct xlate *x, const struct mem_operand *m)
 {
     struct emitter *em = x->em;
@@ -46,6 +56,7 @@ static struct stub *stub_new(struct xlate *x)
     s->label = label_new(x->em);
     s->back = label_new(x->em);
     s->after = label_new(x->em);
+    s->flagfree_miss = -1;
     s->eip = x->in->eip;
     return s;
 }
@@ -75,7 +86,25 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
         EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(seg_base) + 8 * seg));
         EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R10, HR_R11, 1, 0));
     }
-    bool save = flags_live(x);
+    bool live = flags_live(x);
+    if (live && host_has_bmi2 && !(x->key & MODE_PAGING)) {
+        /* Flag-free lookup: SHRX by a count in r8, and the empty-entry test
+         * with JRCXZ on the addend swapped into rcx. The miss branch goes
+         * through a short trampoline placed after the instruction. */
+        int miss = label_new(em);
+        s->flagfree_miss = miss;
+        EMIT(em, X_MOV, HREG(HR_R8, 4), HIMM(GUEST_PAGE_SHIFT));
+        EMIT(em, X_SHRX, HREG(HR_R11, 4), HREG(HR_R10, 4), HREG(HR_R8, 4));
+        EMIT(em, X_MOV, HREG(HR_R11, 8),
+             HMEM(8, HR_R14, HR_R11, 8, (int64_t)shadow_table_for(user, write) * SHADOW_TABLE_BYTES));
+        EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+        emit_jump(em, X_JRCXZ, miss);
+        EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+        label_bind(em, s->back);
+        return s->after;
+    }
+    s->flagfree_miss = -1;
+    bool save = live;
     s->info |= save ? MEMINFO_FLAGS_SAVED : 0;
     if (save)
         EMIT0(em, X_PUSHFQ);
@@ -101,6 +130,23 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
 
 void emit_access_done(struct xlate *x, int after_label)
 {
+    struct stub *s = &x->stubs[x->nstubs - 1];
+    for (int i = x->nstubs - 1; i >= 0; i--)
+        if (x->stubs[i].kind == STUB_MEM && x->stubs[i].after == after_label) {
+            s = &x->stubs[i];
+            break;
+        }
+    if (s->flagfree_miss >= 0) {
+        /* Fast path jumps over the miss trampoline (rel8 reach for JRCXZ). */
+        int over = label_new(x->em);
+        label_bind(x->em, after_label);
+        emit_jump8(x->em, over);
+        label_bind(x->em, s->flagfree_miss);
+        EMIT(x->em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+        emit_jump(x->em, X_JMP, s->label);
+        label_bind(x->em, over);
+        return;
+    }
     label_bind(x->em, after_label);
 }
 

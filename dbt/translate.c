@@ -26,6 +26,7 @@ int dbt_init(const struct dbt_options *o)
 {
     opts = *o;
     insn_decoder_init();
+    emit_mem_init();
     struct tc_space sp;
     if (!tc_reserve(256, &sp))
         return -1;

@@ -16,6 +16,7 @@ struct stub {
     int label;              /* where the body jumps to */
     int back;               /* where a STUB_MEM returns */
     int after;              /* label just after the access's instruction */
+    int flagfree_miss;      /* STUB_MEM, flag-free lookup: the JRCXZ target, else -1 */
     gva_t eip;
     uint32_t info;
     gva_t target;           /* STUB_EXIT: guest EIP to leave for */
@@ -54,6 +55,7 @@ void emit_ea(struct xlate *x, const struct mem_operand *m);
 int emit_lookup(struct xlate *x, int seg, unsigned size, bool write);
 void emit_access_done(struct xlate *x, int after_label);
 void emit_mem_stub(struct xlate *x, const struct stub *s);
+void emit_mem_init(void);
 /* A whole access of the current instruction's memory operand. */
 int emit_mem_operand(struct xlate *x, unsigned size_override, bool write);
 

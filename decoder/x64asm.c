@@ -21,7 +21,7 @@ static const ZydisMnemonic mnemonic_map[X_COUNT] = {
     [X_LAHF] = ZYDIS_MNEMONIC_LAHF, [X_SAHF] = ZYDIS_MNEMONIC_SAHF, [X_SETO] = ZYDIS_MNEMONIC_SETO,
     [X_CMOVZ] = ZYDIS_MNEMONIC_CMOVZ, [X_INC] = ZYDIS_MNEMONIC_INC, [X_DEC] = ZYDIS_MNEMONIC_DEC,
     [X_FXSAVE64] = ZYDIS_MNEMONIC_FXSAVE64, [X_FXRSTOR64] = ZYDIS_MNEMONIC_FXRSTOR64,
-    [X_NOP] = ZYDIS_MNEMONIC_NOP, [X_DIV] = ZYDIS_MNEMONIC_DIV, [X_IDIV] = ZYDIS_MNEMONIC_IDIV,
+    [X_NOP] = ZYDIS_MNEMONIC_NOP, [X_JMP8] = ZYDIS_MNEMONIC_JMP, [X_DIV] = ZYDIS_MNEMONIC_DIV, [X_IDIV] = ZYDIS_MNEMONIC_IDIV,
     [X_JO] = ZYDIS_MNEMONIC_JO, [X_JNO] = ZYDIS_MNEMONIC_JNO, [X_JB] = ZYDIS_MNEMONIC_JB,
     [X_JNB] = ZYDIS_MNEMONIC_JNB, [X_JZ] = ZYDIS_MNEMONIC_JZ, [X_JNZ] = ZYDIS_MNEMONIC_JNZ,
     [X_JBE] = ZYDIS_MNEMONIC_JBE, [X_JNBE] = ZYDIS_MNEMONIC_JNBE, [X_JS] = ZYDIS_MNEMONIC_JS,
@@ -54,7 +54,7 @@ static ZydisRegister zreg(int r, unsigned size)
 
 static bool is_branch(enum x64_mnemonic m)
 {
-    return m == X_JMP || m == X_CALL || m == X_JRCXZ || (m >= X_JO && m <= X_JNLE);
+    return m == X_JMP || m == X_JMP8 || m == X_CALL || m == X_JRCXZ || (m >= X_JO && m <= X_JNLE);
 }
 
 int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *ops)
@@ -99,8 +99,9 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
         }
     }
     if (is_branch(m) && nops == 1 && ops[0].kind == HOP_IMM) {
-        req.branch_type = m == X_JRCXZ ? ZYDIS_BRANCH_TYPE_SHORT : ZYDIS_BRANCH_TYPE_NEAR;
-        req.branch_width = m == X_JRCXZ ? ZYDIS_BRANCH_WIDTH_8 : ZYDIS_BRANCH_WIDTH_32;
+        bool short8 = m == X_JRCXZ || m == X_JMP8;
+        req.branch_type = short8 ? ZYDIS_BRANCH_TYPE_SHORT : ZYDIS_BRANCH_TYPE_NEAR;
+        req.branch_width = short8 ? ZYDIS_BRANCH_WIDTH_8 : ZYDIS_BRANCH_WIDTH_32;
     }
     ZyanUSize len = ZYDIS_MAX_INSTRUCTION_LENGTH;
     if (ZYAN_FAILED(ZydisEncoderEncodeInstruction(&req, buf, &len)))
