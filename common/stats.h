@@ -30,8 +30,7 @@
     X(smc_blocks_invalidated, "TC blocks invalidated by guest stores")           \
     X(tc_flushes,             "whole-TC flushes")                                \
     X(tc_capacity,            "bytes of TC memory")                              \
-    X(translate_ns,           "nanoseconds spent translating")                   \
-    X(memory_slow_paths,      "guest memory accesses that took the slow path")
+    X(translate_ns,           "nanoseconds spent translating")
 
 /* X(name, description): why the TC returned to the monitor. */
 #define STATS_EXIT_REASONS(X)                                                    \

@@ -90,7 +90,7 @@ static void test_stats(void)
     read_all(f, buf, sizeof buf);
     CHECK(contains(buf, "insns_translated") && contains(buf, "12345") &&
           contains(buf, "guest instructions translated"), "a counter's row: name, value, text");
-    CHECK(contains(buf, "memory_slow_paths") && contains(buf, "chain_links"),
+    CHECK(contains(buf, "tc_capacity") && contains(buf, "chain_links"),
           "zero counters are listed too");
     CHECK(contains(buf, "exit.halt") && contains(buf, "callout.io_out"),
           "non-zero exits and callouts are listed by name");
