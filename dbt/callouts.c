@@ -130,7 +130,7 @@ uint64_t callout_string(struct vcpu *v)
     int seg = (info >> 12) & 7;
     unsigned asize = (info >> 16) & 0xff, len = info >> 24;
     uint32_t amask = asize == 2 ? 0xffffu : 0xffffffffu;
-    int32_t step = (v->eflags & EFL_DF) ? -(int32_t)size : (int32_t)size;
+    int32_t step = (v->eflags & EFL_DF) && !dbt_broken("string-df") ? -(int32_t)size : (int32_t)size;
     bool cmp = op == STR_CMPS || op == STR_SCAS;
     g_stats.callouts[CALLOUT_string_op]++;
     v->smc_hit = false;

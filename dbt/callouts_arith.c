@@ -4,6 +4,7 @@
  * QEMU's helpers do. */
 #include "dbt/callouts.h"
 #include "common/stats.h"
+#include "dbt/translate.h"
 #include "decoder/insn.h"
 
 static uint32_t parity_flag(uint8_t v)
@@ -60,7 +61,7 @@ uint64_t callout_bcd(struct vcpu *v)
             al += 6;
             f |= EFL_AF;
         }
-        if (old > 0x99 || cf) {
+        if ((old > 0x99 || cf) && !dbt_broken("bcd")) {
             al += 0x60;
             ncf = true;
         } else {

@@ -7,6 +7,7 @@
 #include "dbt/xlate.h"
 #include "dbt/callouts.h"
 #include "common/panic.h"
+#include "dbt/translate.h"
 
 #define SCRATCH0 ((int64_t)VCPU_OFF(scratch))
 
@@ -65,7 +66,7 @@ static bool emit_generic(struct xlate *x)
     emit_rewritten(x, &rw);
     if (after >= 0)
         emit_access_done(x, after);
-    if (rw.high8_to_r9b)
+    if (rw.high8_to_r9b && !dbt_broken("high8"))
         high8_store(x, in->high8);
     return true;
 }

@@ -1,6 +1,7 @@
 /* Guest memory for C callouts (see guest_mem.h). */
 #include "dbt/guest_mem.h"
 #include "dbt/callouts.h"
+#include "dbt/translate.h"
 #include "codecache/tc.h"
 #include "common/stats.h"
 #include "shadow-mmu/shadow.h"
@@ -63,6 +64,8 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, v
 
 void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size)
 {
+    if (dbt_broken("smc"))
+        return;
     if (!codecache_page_has_code(pa & GUEST_PAGE_MASK) &&
         !codecache_page_has_code((pa + size - 1) & GUEST_PAGE_MASK))
         return;

@@ -20,6 +20,11 @@
 #define BLOCK_CODE_MAX (64 * 1024)
 
 static struct dbt_options opts;
+
+bool dbt_broken(const char *rule)
+{
+    return opts.debug_break && strcmp(opts.debug_break, rule) == 0;
+}
 uint8_t *dbt_exit_stub;
 
 int dbt_init(const struct dbt_options *o)
@@ -122,7 +127,7 @@ static void liveness(struct xlate *x)
     for (int i = x->ninsns - 1; i >= 0; i--) {
         const struct insn *in = &x->insns[i];
         live = (live & ~in->flags_written) | in->flags_read;
-        x->live_in[i] = live;
+        x->live_in[i] = dbt_broken("flags") ? 0 : live;
     }
 }
 

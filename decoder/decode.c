@@ -20,9 +20,26 @@ const char *const insn_kind_names[INSN_KIND_COUNT] = {
 
 static ZydisDecoder decoder32;
 
+/* Sets up a Zydis decoder for bt386's guest CPU. Zydis' decoder modes for
+ * newer extensions reuse encodings that a CPU without them (our CPUID: no
+ * BMI1, LZCNT, MPX or CLDEMOTE) executes otherwise: F3 0F BC/BD are BSF/BSR
+ * with an ignored REP prefix there (GCC emits "rep bsf" for __builtin_ctz,
+ * Linux's __ffs spells it out), and 0F 1A/1B/1C are hint NOPs. NB:
+ * x64_rewrite (x64asm.c) re-decodes guest instructions with this setup. */
+void insn_zydis_decoder_init(ZydisDecoder *d)
+{
+    static const ZydisDecoderMode absent[] = {
+        ZYDIS_DECODER_MODE_TZCNT, ZYDIS_DECODER_MODE_LZCNT, ZYDIS_DECODER_MODE_MPX,
+        ZYDIS_DECODER_MODE_CLDEMOTE,
+    };
+    ZydisDecoderInit(d, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+        ZydisDecoderEnableMode(d, absent[i], ZYAN_FALSE);
+}
+
 void insn_decoder_init(void)
 {
-    ZydisDecoderInit(&decoder32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    insn_zydis_decoder_init(&decoder32);
 }
 
 /* Guest general register number (R_*) of a Zydis register, or -1. Sets
@@ -193,6 +210,12 @@ static bool ident_encoding(const ZydisDecodedInstruction *zi)
         if (op == 0x82 || op == 0x63 || op == 0xd6)
             return false;
     }
+    /* A REP/REPNE prefix our CPU ignores may select a newer instruction on
+     * the host (F3 0F BC is TZCNT there, BSF here): re-encode without it. */
+    for (int i = 0; i < zi->raw.prefix_count; i++)
+        if (zi->raw.prefixes[i].type == ZYDIS_PREFIX_TYPE_IGNORED &&
+            (zi->raw.prefixes[i].value == 0xf2 || zi->raw.prefixes[i].value == 0xf3))
+            return false;
     return true;
 }
 
@@ -237,7 +260,10 @@ static void fill_mem(struct insn *in, const ZydisDecodedInstruction *zi, const Z
     m->size = op->size / 8;
     m->read = (op->actions & ZYDIS_OPERAND_ACTION_MASK_READ) != 0;
     m->write = (op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) != 0;
-    if (op->mem.type == ZYDIS_MEMOP_TYPE_AGEN) {
+    /* Hint NOPs and prefetches name memory without accessing it: they never
+     * fault (SDM vol. 2, NOP and PREFETCHh), though Zydis marks them read. */
+    if (op->mem.type == ZYDIS_MEMOP_TYPE_AGEN || zi->meta.category == ZYDIS_CATEGORY_WIDENOP ||
+        zi->meta.category == ZYDIS_CATEGORY_NOP || zi->meta.category == ZYDIS_CATEGORY_PREFETCH) {
         m->size = 0;
         m->read = m->write = false;
     }

@@ -112,6 +112,10 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
 static ZydisDecoder decoder32;
 static bool decoder_ready;
 
+/* decode.c: the guest CPU's decoder setup, so that a rewrite reads the
+ * bytes exactly as insn_decode did. */
+void insn_zydis_decoder_init(ZydisDecoder *d);
+
 int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
 {
     ZydisDecodedInstruction zi;
@@ -119,11 +123,18 @@ int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
     ZydisEncoderRequest req;
 
     if (!decoder_ready) {
-        ZydisDecoderInit(&decoder32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+        insn_zydis_decoder_init(&decoder32);
         decoder_ready = true;
     }
     if (ZYAN_FAILED(ZydisDecoderDecodeFull(&decoder32, in->bytes, in->len, &zi, ops)))
         return -1;
+    /* A hint NOP (0F 18..1F, NOP r/m; no access even with a memory operand)
+     * does nothing. Re-encoded, Zydis would pick 0F 0D, which is PREFETCH on
+     * the host and #UD with a register operand. */
+    if (zi.mnemonic == ZYDIS_MNEMONIC_NOP) {
+        buf[0] = 0x90;
+        return 1;
+    }
     if (ZYAN_FAILED(ZydisEncoderDecodedInstructionToEncoderRequest(&zi, ops,
                                                                    zi.operand_count_visible, &req)))
         return -1;

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
         fatal_user("cannot allocate %llu MiB of guest RAM", (unsigned long long)(o.ram_size >> 20));
     if (shadow_init(&pm) < 0 || tc_init(TC_BYTES) < 0)
         panic("cannot allocate the shadow map or the translation cache");
-    struct dbt_options dopts = { .chain = !o.no_chain, .ibtc = !o.no_ibtc, .trace = o.trace };
+    struct dbt_options dopts = { .chain = !o.no_chain, .ibtc = !o.no_ibtc, .trace = o.trace,
+                                 .debug_break = o.debug_break };
     if (dbt_init(&dopts) < 0)
         panic("cannot initialise the translator");
     if (devices_init() < 0)

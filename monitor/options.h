@@ -28,6 +28,7 @@ struct options {
     bool trace;                 /* --trace: each translated block, on stderr */
     bool no_chain;              /* --no-chain: every block returns to the run loop */
     bool no_ibtc;               /* --no-ibtc: indirect branches take the slow path */
+    const char *debug_break;    /* --debug-break RULE: a deliberately broken translation */
 };
 
 /* Fills *o from argv; on an error prints one line to stderr and exits 2,

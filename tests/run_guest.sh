@@ -27,7 +27,7 @@ fi
 
 bt=$1
 shift
-timeout 120 "$bt" "$@" "$img" </dev/null >"$out/$name.bt386.out" 2>"$out/$name.bt386.err"
+timeout "${BT386_TIMEOUT:-120}" "$bt" "$@" "$img" </dev/null >"$out/$name.bt386.out" 2>"$out/$name.bt386.err"
 brc=$?
 cat "$out/$name.bt386.out"
 cat "$out/$name.bt386.err" >&2

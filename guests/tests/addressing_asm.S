@@ -169,8 +169,9 @@ addr_cases:
     .endm
 
 /* 16-bit forms (0x67 prefix): EA = (r1 + r2 + disp) mod 64 KiB. The
- * registers' upper halves hold junk that must be ignored; with two
- * registers the first has a spread value, so many cases wrap. */
+ * registers' upper halves hold junk that must be ignored. With two
+ * registers, every other case gives r1 a value >= 0xf000 so that
+ * r1 + r2 + disp wraps past 64 KiB (alternating per form and per disp). */
     .macro CASE16 disp, r1, r2
     .set t, LOW_LOAD + 16 + ((ncase * 52) % 0x3fd0)
     .set s, LOW_STORE + 16 + 16 * n16
@@ -180,7 +181,10 @@ addr_cases:
         "mov $(0xdead0000 | ((s - (\disp)) & 0xffff)), %e\r1"
     RECORD GROUP_16, t, s, \disp(%\r1)
     .else
-    .set v1, (0xf123 + ncase * 0x1111) & 0xffff
+    .set v1, (ncase * 0x1111) & 0x3fff
+    .if (n16 + n16 / 8) & 1
+    .set v1, 0xf000 + ((ncase * 0x111) & 0xfff)
+    .endif
     ACCESS "\disp(%\r1,%\r2)", \
         "mov $(0xdead0000 | v1), %e\r1; mov $(0xbeef0000 | ((t - (\disp) - v1) & 0xffff)), %e\r2", \
         "mov $(0xdead0000 | v1), %e\r1; mov $(0xbeef0000 | ((s - (\disp) - v1) & 0xffff)), %e\r2"

@@ -15,17 +15,7 @@
 #ifndef ARITH_COMMON_H
 #define ARITH_COMMON_H
 
-#include "guest.h"
-
-/* EFLAGS bits (SDM vol. 1, 3.4.3). */
-#define FL_CF 0x001u
-#define FL_PF 0x004u
-#define FL_AF 0x010u
-#define FL_ZF 0x040u
-#define FL_SF 0x080u
-#define FL_OF 0x800u
-#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
-#define FL_FIXED 0x002u            /* bit 1 always reads 1 */
+#include "eflags.h"
 
 /* Marks, in a model's undefined-mask, that the destination value itself is
  * undefined (BSF/BSR of 0, ...). Bit 31 of EFLAGS is reserved and never
