@@ -23,7 +23,8 @@
 #define UNDEF_RESULT 0x80000000u
 
 /* The frame of arith_stub.inc: keep the offsets in step with it. `mem` is
- * the memory operand of the stubs' m forms (28(%ebp)). */
+ * the memory operand of the stubs' m forms (28(%ebp)); `mem_hi` follows it
+ * (8-byte operands) and is otherwise free for a test's own bookkeeping. */
 struct cpu {
     uint32_t eax, ebx, ecx, edx, esi, edi, flags, mem, mem_hi;
 };
