@@ -72,7 +72,7 @@ static int report_exception(struct vcpu *v)
 {
     if (v->exception < 0)
         return 0;
-    if (v->exception == 255) {
+    if (v->exception == SHADOW_NO_RAM) {
         fprintf(stderr, "bt386: guest access outside RAM at linear address %08x (eip %08x)\n",
                 v->cr2, v->eip);
     } else {
@@ -123,7 +123,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         }
         struct tc_block *b = block_for(v, v->eip);
         if (!b) {
-            v->exception = 255;
+            v->exception = SHADOW_NO_RAM;
             v->cr2 = v->seg[S_CS].base + v->eip;
             continue;
         }

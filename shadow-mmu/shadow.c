@@ -14,11 +14,15 @@
 #include <sys/mman.h>
 
 static struct shadow_map *map;
+/* Two pages of 0xff: what a read of a guest-physical hole returns (an
+ * access of up to 512 bytes, FXRSTOR, may run past the first page). */
+static uint8_t open_bus[2 * GUEST_PAGE_SIZE] __attribute__((aligned(4096)));
 static struct physmem *ram;
 
 int shadow_init(struct physmem *pm)
 {
     ram = pm;
+    memset(open_bus, 0xff, sizeof open_bus);
     /* 32 MiB of tables, touched up front: first-touch faults cost ~20 us. */
     map = mmap(NULL, sizeof *map, PROT_READ | PROT_WRITE,
                MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -59,7 +63,13 @@ enum shadow_result shadow_resolve(gva_t la, unsigned size, bool write, bool user
     gpa_t pa;
     uint64_t page = la >> GUEST_PAGE_SHIFT;
     if (!shadow_linear_to_phys(la, &pa) || (uint64_t)pa + size > ram->size) {
-        fault->vector = -1;
+        if (!write && shadow_linear_to_phys(la, &pa) && pa >= ram->size) {
+            /* No device answers there yet: reads see an open bus, all ones,
+             * as on a PC. Never cached: the next access asks again. */
+            *addend = (uint64_t)(uintptr_t)open_bus - (la & GUEST_PAGE_MASK);
+            return SHADOW_OK;
+        }
+        fault->vector = SHADOW_NO_RAM;
         fault->error_code = write;
         fault->address = la;
         return SHADOW_FAULT;

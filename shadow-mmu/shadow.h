@@ -33,13 +33,17 @@ static inline enum shadow_table shadow_table_for(bool user, bool write)
     return (enum shadow_table)((user ? 2 : 0) + (write ? 1 : 0));
 }
 
+/* Not an IA-32 vector: an access to a guest-physical address with no RAM
+ * (paging off). Ends the run with a report until MMIO and holes exist. */
+#define SHADOW_NO_RAM 255
+
 enum shadow_result {
     SHADOW_OK,          /* *addend is valid for the whole access */
     SHADOW_FAULT,       /* the access is not allowed: *fault says why */
 };
 
 struct shadow_fault {
-    int vector;         /* 14 for #PF; 13 for #GP; -1 for an access outside RAM */
+    int vector;         /* 14 for #PF; 13 for #GP; SHADOW_NO_RAM outside RAM */
     uint32_t error_code;
     gva_t address;
 };

@@ -135,20 +135,25 @@ static uint8_t copies[2][4096];
 #define DST_OFF 3072
 
 /* Element i of a string that starts at p and runs in direction delta. */
-static uint32_t element(uint32_t p, int i, int32_t delta) { return p + (uint32_t)(i * delta); }
+/* Address of element i from pointer register p: under 0x67 the offset
+ * wraps at 64 KiB and the upper half of the register is ignored. */
+static uint32_t element(const struct str_model *x, uint32_t p, int i, int32_t delta)
+{
+    return offset(x, p + (uint32_t)(i * delta));
+}
 
 /* Makes the compared elements equal up to index m (exclusive) for REPE,
  * or unequal except at index m for REPNE, so the REP stops where chosen. */
-static void shape_data(enum str_op op, enum str_rep rep, int n, int32_t delta, struct cpu *c,
+static void shape_data(const struct str_model *x, enum str_op op, enum str_rep rep, int n, int32_t delta, struct cpu *c,
                        int count, int m)
 {
     uint32_t mask = width_mask(8 * n);
     for (int i = 0; i < count + 1; i++) {
-        uint32_t d = element(c->edi, i, delta);
+        uint32_t d = element(x, c->edi, i, delta);
         uint32_t want_equal = rep == R_REPNE ? i == m : i < m;
         uint32_t ref = op == S_CMPS ? 0 : c->eax & mask;
         if (op == S_CMPS) {
-            uint32_t s = element(c->esi, i, delta);
+            uint32_t s = element(x, c->esi, i, delta);
             ref = 0;
             for (int b = n - 1; b >= 0; b--)
                 ref = ref << 8 | *(uint8_t *)(s + b);
@@ -182,9 +187,9 @@ static void run_case(struct tally *t, const struct str_form *f, struct str_model
     in.ecx = x->a16 ? (in.ecx & 0xffff0000) | count : count;
     in.edx = (in.edx & 0xffff0000) | (f->n == 1 ? SCRATCH_PORT : UNASSIGNED_PORT);
     if (f->rep != R_NONE && (f->op == S_CMPS || f->op == S_SCAS))
-        shape_data(f->op, f->rep, f->n, df ? -f->n : f->n, &in, (int)count, m);
+        shape_data(x, f->op, f->rep, f->n, df ? -f->n : f->n, &in, (int)count, m);
     else if (f->op == S_CMPS || f->op == S_SCAS)
-        shape_data(f->op, R_REPE, f->n, df ? -f->n : f->n, &in, 1, m & 1);
+        shape_data(x, f->op, R_REPE, f->n, df ? -f->n : f->n, &in, 1, m & 1);
     for (int i = 0; i < x->nw; i++)
         memcpy(x->w[i].copy, (void *)x->w[i].base, x->w[i].size);
     x->scratch = (uint8_t)rng_next();
