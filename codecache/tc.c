@@ -160,6 +160,8 @@ static void code_page_remove(gpa_t page, struct tc_block *b)
     for (uint32_t i = 0; i < p->n; i++)
         if (p->list[i] == b) {
             p->list[i] = p->list[--p->n];
+            if (p->n == 0)
+                shadow_unprotect_code(page);
             return;
         }
 }
@@ -332,6 +334,8 @@ void tc_flush(void)
         struct code_page *p = pages[i], *next;
         for (; p; p = next) {
             next = p->next;
+            if (p->n)
+                shadow_unprotect_code(p->page);
             free(p->list);
             free(p);
         }

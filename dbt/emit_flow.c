@@ -57,10 +57,12 @@ void emit_indirect(struct xlate *x)
         emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
         return;
     }
-    /* Count dispatches without flags: hits = dispatches - misses. */
-    EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)));
-    EMIT(em, X_LEA, HREG(HR_R11, 8), HMEM(0, HR_R11, HR_NONE, 0, 1));
-    EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)), HREG(HR_R11, 8));
+    if (x->count_ibtc) {
+        /* Count dispatches without flags: hits = dispatches - misses. */
+        EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)));
+        EMIT(em, X_LEA, HREG(HR_R11, 8), HMEM(0, HR_R11, HR_NONE, 0, 1));
+        EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)), HREG(HR_R11, 8));
+    }
     EMIT(em, X_MOVZX, HREG(HR_R11, 4), HREG(HR_R10, 2));
     EMIT(em, X_MOV, HREG(HR_R9, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_table)));
     EMIT(em, X_JMP, HMEM(8, HR_R9, HR_R11, 8, 0));

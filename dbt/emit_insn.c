@@ -16,9 +16,11 @@ static struct hop vmem(unsigned size, int64_t off)
     return HMEM(size, HR_R15, HR_NONE, 0, off);
 }
 
-static struct hop guest_mem(unsigned size)
+/* The guest operand after emit_lookup: [r11 + r10] (shadow map) or
+ * [r13 + r10] (direct mode). */
+static struct hop guest_mem(const struct xlate *x, unsigned size)
 {
-    return HMEM(size, HR_R11, HR_R10, 1, 0);
+    return HMEM(size, x->mem_base, HR_R10, 1, 0);
 }
 
 /* AH/CH/DH/BH cannot be encoded next to a REX prefix: bring the byte into
@@ -63,6 +65,7 @@ static bool emit_generic(struct xlate *x)
     int after = -1;
     if (in->has_mem)
         after = emit_mem_operand(x, 0, in->mem.write);
+    rw.mem_base_r13 = in->has_mem && x->mem_base == HR_R13;
     emit_rewritten(x, &rw);
     if (after >= 0)
         emit_access_done(x, after);
@@ -83,9 +86,9 @@ static bool emit_lea(struct xlate *x)
 static void load_r9(struct xlate *x, unsigned size)
 {
     if (size == 4)
-        EMIT(x->em, X_MOV, HREG(HR_R9, 4), guest_mem(4));
+        EMIT(x->em, X_MOV, HREG(HR_R9, 4), guest_mem(x, 4));
     else
-        EMIT(x->em, X_MOVZX, HREG(HR_R9, 4), guest_mem(size));
+        EMIT(x->em, X_MOVZX, HREG(HR_R9, 4), guest_mem(x, size));
 }
 
 /* The r/m operand (register or memory) of the current instruction into r9d. */
@@ -140,7 +143,7 @@ static void push_value(struct xlate *x, unsigned size, struct hop value)
 {
     EMIT(x->em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)size));
     int after = emit_lookup(x, S_SS, size, true);
-    EMIT(x->em, X_MOV, guest_mem(size), value);
+    EMIT(x->em, X_MOV, guest_mem(x, size), value);
     emit_access_done(x, after);
     EMIT(x->em, X_LEA, HREG(HR_R12, 4), HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)size));
 }
@@ -187,7 +190,7 @@ static bool emit_pop(struct xlate *x)
         /* SDM: the destination address is computed after ESP moves. */
         esp_add(x, size);
         int after = emit_mem_operand(x, size, true);
-        EMIT(x->em, X_MOV, guest_mem(size), HREG(HR_R9, size));
+        EMIT(x->em, X_MOV, guest_mem(x, size), HREG(HR_R9, size));
         emit_access_done(x, after);
         return true;
     }
@@ -340,7 +343,7 @@ static bool emit_pushf(struct xlate *x)
     EMIT(em, X_SHL, HREG(HR_R8, 4), HIMM(9));
     EMIT(em, X_OR, HREG(HR_R9, 4), HREG(HR_R8, 4));
     EMIT0(em, X_POPFQ);
-    EMIT(em, X_MOV, guest_mem(size), HREG(HR_R9, size));
+    EMIT(em, X_MOV, guest_mem(x, size), HREG(HR_R9, size));
     emit_access_done(x, after);
     esp_add(x, -(int64_t)size);
     return true;
@@ -421,7 +424,7 @@ static bool emit_xlat(struct xlate *x)
     if (x->in->addr_size == 2)
         EMIT(x->em, X_MOVZX, HREG(HR_R10, 4), HREG(HR_R10, 2));
     int after = emit_lookup(x, x->in->mem.seg, 1, false);
-    EMIT(x->em, X_MOV, HREG(HR_RAX, 1), guest_mem(1));
+    EMIT(x->em, X_MOV, HREG(HR_RAX, 1), guest_mem(x, 1));
     emit_access_done(x, after);
     return true;
 }

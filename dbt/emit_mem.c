@@ -71,6 +71,19 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
     struct emitter *em = x->em;
     enum segmode sm = MODE_SEG(x->key, seg);
     bool user = MODE_CPL(x->key) == 3;
+    if (x->direct && !(x->key & (MODE_PAGING | MODE_SLOWMEM)) && sm != SEGMODE_CHECKED) {
+        /* Direct mode: paging is off, so the linear address is physical and
+         * the guest byte is r13 + r10 in the window (shadow-mmu/physmem.c).
+         * Holes and pages with translated code fault there; the signal
+         * handler has the instruction redone in MODE_SLOWMEM. Flag-free. */
+        if (sm == SEGMODE_BASED) {
+            EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(seg_base) + 8 * seg));
+            EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R10, HR_R11, 1, 0));
+        }
+        x->mem_base = HR_R13;
+        return label_new(em);
+    }
+    x->mem_base = HR_R11;
     struct stub *s = stub_new(x);
     s->kind = STUB_MEM;
     s->info = (size & 0xff) | (write ? MEMINFO_WRITE : 0) | ((uint32_t)seg << 12) |
@@ -130,13 +143,13 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
 
 void emit_access_done(struct xlate *x, int after_label)
 {
-    struct stub *s = &x->stubs[x->nstubs - 1];
+    struct stub *s = NULL;
     for (int i = x->nstubs - 1; i >= 0; i--)
         if (x->stubs[i].kind == STUB_MEM && x->stubs[i].after == after_label) {
             s = &x->stubs[i];
             break;
         }
-    if (s->flagfree_miss >= 0) {
+    if (s && s->flagfree_miss >= 0) {
         /* Fast path jumps over the miss trampoline (rel8 reach for JRCXZ). */
         int over = label_new(x->em);
         label_bind(x->em, after_label);

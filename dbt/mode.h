@@ -1,8 +1,8 @@
 /* The translation mode key: a block is valid only for the machine state it
  * was specialised on. Layout (bit numbers):
  *
- *   31        15 14 13 12 ... 4 3  2   1 0
- *   [  zero   ] [GS][FS][DS][SS][CS][ES] PG [CPL]
+ *   31      16 15 14 13 12 ... 4 3  2   1 0
+ *   [  zero  ] SM [GS][FS][DS][SS][CS][ES] PG [CPL]
  *                 2 bits each: SEGMODE_*
  *
  * Segment bases are read from the vCPU at run time, so a base change needs
@@ -22,6 +22,11 @@ enum segmode {
 #define MODE_PAGING        (1u << 2)
 #define MODE_SEG_SHIFT(s)  (3 + 2 * (s))
 #define MODE_SEG(k, s)     ((enum segmode)(((k) >> MODE_SEG_SHIFT(s)) & 3))
+/* One-instruction blocks that use the shadow-map slow path even where the
+ * direct mode applies: how an access that faulted in the direct mode
+ * (a store to translated code, a hole) is redone exactly. Never computed
+ * by mode_key(); the run loop adds it for one block. */
+#define MODE_SLOWMEM       (1u << 15)
 
 uint32_t mode_key(const struct vcpu *v);
 

@@ -182,7 +182,9 @@ struct tc_block *dbt_translate(struct vcpu *v, gva_t eip, uint32_t key)
     x.key = key;
     x.chain = opts.chain;
     x.ibtc = opts.ibtc;
-    int max_insns = XLATE_MAX_INSNS;
+    x.direct = opts.direct;
+    x.count_ibtc = opts.stats;
+    int max_insns = (key & MODE_SLOWMEM) ? 1 : XLATE_MAX_INSNS;
     for (;;) {
         struct tc_block *b = tc_block_new(eip, key);
         x.block = b;

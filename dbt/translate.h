@@ -14,6 +14,8 @@ struct dbt_options {
     bool chain;         /* chain direct exits (off: --no-chain) */
     bool ibtc;          /* in-TC indirect branch table (off: --no-ibtc) */
     bool trace;         /* print each block: guest disassembly beside host code */
+    bool direct;        /* paging off: direct accesses through the window (off: --no-direct) */
+    bool stats;         /* emit the counters that cost a few instructions (--stats) */
     const char *debug_break;    /* a rule to break on purpose (tests must see it fail) */
 };
 

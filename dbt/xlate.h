@@ -29,6 +29,9 @@ struct xlate {
     uint32_t key;
     bool chain;             /* direct exits may be chained (--no-chain) */
     bool ibtc;              /* indirect branches use the in-TC table (--no-ibtc) */
+    bool direct;            /* paging off: address RAM through the window (--no-direct) */
+    bool count_ibtc;        /* count in-TC indirect dispatches (--stats) */
+    int mem_base;           /* host register holding the addend of the last lookup */
     int ninsns;
     struct insn insns[XLATE_MAX_INSNS];
     uint32_t live_in[XLATE_MAX_INSNS];  /* guest flags live before each insn */

@@ -144,7 +144,7 @@ int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
     for (int i = 0; i < req.operand_count; i++) {
         ZydisEncoderOperand *o = &req.operands[i];
         if (o->type == ZYDIS_OPERAND_TYPE_MEMORY && rw->mem_to_r11_r10) {
-            o->mem.base = ZYDIS_REGISTER_R11;
+            o->mem.base = rw->mem_base_r13 ? ZYDIS_REGISTER_R13 : ZYDIS_REGISTER_R11;
             o->mem.index = ZYDIS_REGISTER_R10;
             o->mem.scale = 1;
             o->mem.displacement = 0;

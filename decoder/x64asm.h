@@ -62,6 +62,7 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
 struct rewrite {
     bool mem_to_r11_r10;    /* memory operand -> [r11 + r10] */
     bool high8_to_r9b;      /* the AH/CH/DH/BH operand -> r9b */
+    bool mem_base_r13;      /* with mem_to_r11_r10: [r13 + r10] instead */
 };
 
 /* Re-encodes guest instruction `in` for 64-bit mode; returns the length or -1

@@ -17,6 +17,7 @@ int main(void)
     OFF("V_EXIT_REASON", exit_reason);
     OFF("V_STOP_REQUEST", stop_request);
     OFF("V_SHADOW_BASE", shadow_base);
+    OFF("V_WINDOW", window);
     OFF("V_CALLOUT_RET", callout_ret);
     OFF("V_XR", xr);
     OFF("V_FPU", fpu_state);

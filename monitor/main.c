@@ -62,7 +62,8 @@ int main(int argc, char **argv)
     if (shadow_init(&pm) < 0 || tc_init(TC_BYTES) < 0)
         panic("cannot allocate the shadow map or the translation cache");
     struct dbt_options dopts = { .chain = !o.no_chain, .ibtc = !o.no_ibtc, .trace = o.trace,
-                                 .debug_break = o.debug_break };
+                                 .debug_break = o.debug_break, .direct = !o.no_direct,
+                                 .stats = o.stats || o.stats_json };
     if (dbt_init(&dopts) < 0)
         panic("cannot initialise the translator");
     if (devices_init() < 0)

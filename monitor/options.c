@@ -50,6 +50,8 @@ static const struct opt_desc opt_table[] = {
       "do not chain blocks: every block returns to the run loop" },
     { "--no-ibtc", OPT_FLAG, FIELD(no_ibtc), NULL,
       "no in-TC indirect branch table: indirect branches take the slow path" },
+    { "--no-direct", OPT_FLAG, FIELD(no_direct), NULL,
+      "paging off too: every access through the shadow map (tests the slow path)" },
     { "--debug-break", OPT_STRING, FIELD(debug_break), "RULE",
       "break one translation rule on purpose (flags, high8, smc, string-df, bcd), to see tests fail" },
     { "--help", OPT_HELP, 0, NULL,

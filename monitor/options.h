@@ -28,6 +28,7 @@ struct options {
     bool trace;                 /* --trace: each translated block, on stderr */
     bool no_chain;              /* --no-chain: every block returns to the run loop */
     bool no_ibtc;               /* --no-ibtc: indirect branches take the slow path */
+    bool no_direct;             /* --no-direct: no window accesses while paging is off */
     const char *debug_break;    /* --debug-break RULE: a deliberately broken translation */
 };
 

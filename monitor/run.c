@@ -101,6 +101,8 @@ int run_guest(struct vcpu *v, const struct run_options *o)
     v->callout_entry = (uint64_t)(uintptr_t)tc_callout;
     v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
     v->shadow_base = (uint64_t)(uintptr_t)shadow_current();
+    v->window = (uint64_t)(uintptr_t)shadow_physmem()->window;
+    bool redo_slow = false;
     v->mode_key = ~0u;
     for (;;) {
         if (run.stop) {
@@ -116,7 +118,9 @@ int run_guest(struct vcpu *v, const struct run_options *o)
                     v->eip, v->if_flag ? "no interrupt source" : "interrupts disabled");
             return 0;
         }
-        uint32_t key = mode_key(v);
+        /* After a direct-mode fault, one instruction through the slow path. */
+        uint32_t key = mode_key(v) | (redo_slow ? MODE_SLOWMEM : 0);
+        redo_slow = false;
         if (key != v->mode_key) {
             v->mode_key = key;
             v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
@@ -132,7 +136,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         case TC_EXIT_BLOCK_END: {
             g_stats.exits[v->exit_link ? EXIT_block_end : EXIT_callout_exit]++;
             v->eip = v->exit_eip;
-            if (v->exit_link && o->chain && !run.stop) {
+            if (v->exit_link && o->chain && !run.stop && !(v->mode_key & MODE_SLOWMEM)) {
                 struct tc_block *next = block_for(v, v->eip);
                 if (next)
                     tc_chain((uint8_t *)(uintptr_t)v->exit_link, next);
@@ -143,11 +147,17 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             g_stats.exits[EXIT_indirect_miss]++;
             g_stats.ibtc_misses++;
             v->eip = v->exit_eip;
-            struct tc_block *next = block_for(v, v->eip);
-            if (next)
-                tc_ibtc_fill(v->mode_key, next);
+            if (!(v->mode_key & MODE_SLOWMEM)) {
+                struct tc_block *next = block_for(v, v->eip);
+                if (next)
+                    tc_ibtc_fill(v->mode_key, next);
+            }
             break;
         }
+        case TC_EXIT_MEMFAULT:
+            v->eip = v->exit_eip;
+            redo_slow = true;
+            break;
         case TC_EXIT_CALLOUT:
             g_stats.exits[EXIT_callout_exit]++;
             break;

@@ -7,6 +7,7 @@
 #include "codecache/tc.h"
 #include "common/panic.h"
 #include "common/stats.h"
+#include "shadow-mmu/shadow.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,17 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     v->eflags = (v->eflags & ~EFL_HOST_LIVE) | ((uint32_t)g[REG_EFL] & EFL_HOST_LIVE);
     v->eip = eip;
     g_stats.exits[EXIT_signal]++;
+    if (sig == SIGSEGV && physmem_in_window(shadow_physmem(), si->si_addr)) {
+        /* A direct-mode access hit a page with translated code or a hole:
+         * leave the TC (tc_exit_to_monitor saves the guest registers from
+         * the interrupted context) and redo the instruction exactly. No
+         * guest state changed: the faulting access is the first side
+         * effect of its instruction (dbt/emit_insn.c keeps it so). */
+        v->exit_reason = TC_EXIT_MEMFAULT;
+        v->exit_eip = eip;
+        g[REG_RIP] = (greg_t)(uintptr_t)tc_exit_to_monitor;
+        return;
+    }
     if (sig == SIGFPE) {
         fprintf(stderr, "bt386: guest exception 0 (#DE divide error) at eip %08x; no guest IDT: stopping\n", eip);
         run_dump_guest(stderr, v);

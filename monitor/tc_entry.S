@@ -5,7 +5,8 @@
  *   r12d                          guest ESP (host RSP stays the monitor's stack)
  *   r15                           struct vcpu *
  *   r14                           struct shadow_map * of the current mode
- *   r8-r11, r13                   scratch for emitted sequences
+ *   r13                           guest physical 0 in the direct mode's window
+ *   r8-r11                        scratch for emitted sequences
  *   RFLAGS                        guest OF SF ZF AF PF CF and DF
  *   x87/MMX/SSE state             the guest's (saved in vcpu->fpu_state outside)
  *
@@ -30,11 +31,12 @@ tc_enter:
     mov %rdi, %r15
     mov %rsp, V_HOST_RSP(%r15)
     mov V_SHADOW_BASE(%r15), %r14
-    mov %rsi, %r13
+    mov V_WINDOW(%r15), %r13
+    mov %rsi, %r11
     fxrstor64 V_FPU(%r15)
-    mov V_EFLAGS(%r15), %r11d
-    and $(EFL_LIVE_MASK | 2), %r11d
-    push %r11
+    mov V_EFLAGS(%r15), %eax
+    and $(EFL_LIVE_MASK | 2), %eax
+    push %rax
     popfq
     mov V_REGS+0(%r15), %eax
     mov V_REGS+4(%r15), %ecx
@@ -44,7 +46,7 @@ tc_enter:
     mov V_REGS+20(%r15), %ebp
     mov V_REGS+24(%r15), %esi
     mov V_REGS+28(%r15), %edi
-    jmp *%r13
+    jmp *%r11
     .size tc_enter, .-tc_enter
 
 /* Saves the guest registers and arithmetic flags into the vCPU. */
@@ -100,7 +102,6 @@ tc_callout:
     mov %r8, V_XR+0(%r15)
     mov %r9, V_XR+8(%r15)
     mov %r10, V_XR+16(%r15)
-    mov %r11, %r13                /* fn; r13 is scratch in the TC */
     SAVE_GUEST
     mov (%rsp), %rax
     mov %rax, V_CALLOUT_RET(%r15)
@@ -109,7 +110,7 @@ tc_callout:
     mov %rsp, %rbp                /* guest EBP is saved in the vCPU */
     and $-16, %rsp
     mov %r15, %rdi
-    call *%r13
+    call *%r11                    /* fn; C preserves r13 (the window) */
     mov %rbp, %rsp
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f

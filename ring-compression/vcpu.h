@@ -66,6 +66,8 @@ enum tc_exit {
     TC_EXIT_BLOCK_END,   /* direct branch to a target not chained yet: exit_eip, exit_link */
     TC_EXIT_INDIRECT,    /* indirect branch missed the in-TC table: exit_eip */
     TC_EXIT_CALLOUT,     /* a callout asked to leave (exception, stop, SMC…): eip is current */
+    TC_EXIT_MEMFAULT,    /* a direct-mode access faulted (code page, hole): redo exit_eip
+                            through the shadow-map slow path */
 };
 
 struct vcpu {
@@ -90,6 +92,7 @@ struct vcpu {
     uint8_t if_flag;           /* the virtual EFLAGS.IF, a byte so CLI/STI are one MOV */
     uint8_t pad1[7];
     uint64_t shadow_base;      /* struct shadow_map * for the current mode */
+    uint64_t window;           /* guest physical 0 in the direct mode's 4 GiB window (r13) */
     uint64_t ibtc_table;       /* host address of the in-TC indirect table */
     uint64_t callout_entry;    /* tc_callout_trampoline */
     uint64_t exit_entry;       /* tc_exit_to_monitor */

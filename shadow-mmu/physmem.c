@@ -1,31 +1,33 @@
-/* Guest RAM (see physmem.h): one anonymous host mapping, populated before
- * the guest runs, followed by a PROT_NONE guard page so that a monitor bug
- * that runs off the end of RAM faults at once instead of reading whatever
- * the host mapped next. Owns the mapping only; what lives in guest RAM is
- * the loaders' and the guest's business.
- *
+/* Guest RAM (see physmem.h): one memfd mapped twice, populated before the
+ * guest runs.
+ *  - `ram`: the monitor's view, always writable, followed by a PROT_NONE
+ *    guard page so that a monitor bug running off the end of RAM faults.
+ *    The shadow map's entries point here.
+ *  - `window`: the translated code's view in the direct mode (paging off):
+ *    guest physical X is window + X; the rest of the 4 GiB stays PROT_NONE
+ *    (holes fault), and pages holding translated code are read-only there,
+ *    so a store to code faults into the exact slow path.
  * Why populate up front: a first-touch page fault costs ~20 us on these
- * machines, and no guest-frequent event may cost a host fault
- * (ARCHITECTURE.md). Why transparent huge pages: measured on this host
- * (2026-11, 6.18 kernel, THP "madvise"), populating 128 MiB took 42-62 ms
- * with MAP_POPULATE and usually 19-25 ms with MADV_HUGEPAGE +
- * MADV_POPULATE_WRITE (up to ~190 ms when the host kernel first has to
- * compact memory), and random 4 KiB-strided reads over 1 GiB ran ~2x
- * faster afterwards (fewer host TLB misses). Kernels older than 5.14
- * (no MADV_POPULATE_WRITE) fall back to MAP_POPULATE. */
+ * machines (ARCHITECTURE.md). A shared mapping gets no transparent huge
+ * pages here (shmem_enabled is "never"); the anonymous THP mapping this
+ * replaced populated 128 MiB in ~20 ms instead of ~50 ms, and random reads
+ * over 1 GiB ran ~2x faster: revisit for large guests (docs/decisions.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "shadow-mmu/physmem.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23      /* Linux 5.14 */
-#endif
 
 #define HUGE_PAGE_SIZE (2u << 20)
+/* Everything after RAM up to 4 GiB (plus room for the longest access, a
+ * 512-byte FXSAVE, at 0xffffffff) stays reserved and PROT_NONE: translated
+ * code in the direct mode (dbt/emit_mem.c) addresses guest physical memory as
+ * ram + address, and a hole faults instead of touching host memory. */
 #define GUARD_SIZE GUEST_PAGE_SIZE
+#define WINDOW_SIZE ((1ull << 32) + (1u << 20))
 
 /* A range of address space, not backed, aligned to a huge page so the
  * first 2 MiB of guest RAM can be a huge page too. */
@@ -47,49 +49,64 @@ static uint8_t *reserve_aligned(size_t len)
 
 int physmem_init(struct physmem *pm, uint64_t size)
 {
-    pm->ram = NULL;
+    pm->ram = pm->window = NULL;
     pm->size = 0;
     /* gpa_t is 32 bits: RAM beyond 4 GiB could never be addressed. */
     if (size == 0 || size % GUEST_PAGE_SIZE || size > (1ull << 32)) {
         errno = EINVAL;
         return -1;
     }
-
-    uint8_t *base = reserve_aligned(size + GUARD_SIZE);
-    if (!base)
+    int fd = memfd_create("bt386-ram", MFD_CLOEXEC);
+    if (fd < 0)
         return -1;
-
-    /* The RAM part of the reservation becomes readable and writable; the
-     * guard page after it stays PROT_NONE. */
-    void *ram = mmap(base, size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-    if (ram == MAP_FAILED)
+    uint8_t *ram = NULL, *window = NULL;
+    if (ftruncate(fd, (off_t)size) < 0)
         goto fail;
-    madvise(ram, size, MADV_HUGEPAGE);          /* a hint: failure is fine */
-    if (madvise(ram, size, MADV_POPULATE_WRITE) != 0) {
-        if (errno != EINVAL)
-            goto fail;                          /* ENOMEM: RAM does not fit */
-        /* An older kernel: map again, populated the classic way. */
-        ram = mmap(base, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
-        if (ram == MAP_FAILED)
-            goto fail;
-    }
+    ram = reserve_aligned(size + GUARD_SIZE);
+    window = reserve_aligned(WINDOW_SIZE);
+    if (!ram || !window)
+        goto fail;
+    /* Two views of the same pages; MAP_POPULATE fills both page tables. */
+    if (mmap(ram, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED ||
+        mmap(window, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED)
+        goto fail;
+    close(fd);
     pm->ram = ram;
+    pm->window = window;
     pm->size = size;
     return 0;
 
 fail:;
     int err = errno;
-    munmap(base, size + GUARD_SIZE);
+    close(fd);
+    if (ram)
+        munmap(ram, size + GUARD_SIZE);
+    if (window)
+        munmap(window, WINDOW_SIZE);
     errno = err;
     return -1;
 }
 
 void physmem_destroy(struct physmem *pm)
 {
-    if (pm->ram)
+    if (pm->ram) {
         munmap(pm->ram, pm->size + GUARD_SIZE);
-    pm->ram = NULL;
+        munmap(pm->window, WINDOW_SIZE);
+    }
+    pm->ram = pm->window = NULL;
     pm->size = 0;
+}
+
+int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable)
+{
+    if ((uint64_t)page + GUEST_PAGE_SIZE > pm->size)
+        return -1;
+    return mprotect(pm->window + page, GUEST_PAGE_SIZE,
+                    writable ? PROT_READ | PROT_WRITE : PROT_READ);
+}
+
+bool physmem_in_window(const struct physmem *pm, const void *host)
+{
+    const uint8_t *p = host;
+    return pm->window && p >= pm->window && p < pm->window + WINDOW_SIZE;
 }

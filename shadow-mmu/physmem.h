@@ -13,11 +13,19 @@
 #include "common/types.h"
 
 struct physmem {
-    uint8_t *ram;        /* host address of guest physical 0 */
+    uint8_t *ram;        /* host address of guest physical 0 (monitor's view) */
+    uint8_t *window;     /* translated code's view: a 4 GiB window, RAM at its start */
     uint64_t size;       /* bytes of RAM, a multiple of the page size */
 };
 
 int physmem_init(struct physmem *pm, uint64_t size);
+/* Write-protects (or not) one page for translated code, which addresses RAM
+ * directly in the direct mode; the page holds translated code. NB: the
+ * monitor's own stores to such a page must lift the protection first
+ * (dbt/guest_mem.c). */
+int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable);
+/* Is `host` inside the 4 GiB window that starts at `ram`? */
+bool physmem_in_window(const struct physmem *pm, const void *host);
 void physmem_destroy(struct physmem *pm);
 
 static inline uint8_t *physmem_ptr(const struct physmem *pm, gpa_t gpa, uint64_t len)

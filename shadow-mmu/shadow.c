@@ -96,10 +96,17 @@ void shadow_protect_code(gpa_t page)
 {
     /* Paging off: the linear page is the physical one. */
     uint32_t p = page >> GUEST_PAGE_SHIFT;
+    physmem_set_writable(ram, page, false);
     map->addend[SM_SUP_WRITE][p] = 0;
     map->addend[SM_USER_WRITE][p] = 0;
     if (p > 0) {
         map->addend[SM_SUP_WRITE][p - 1] = 0;
         map->addend[SM_USER_WRITE][p - 1] = 0;
     }
+}
+
+void shadow_unprotect_code(gpa_t page)
+{
+    /* Write entries come back lazily through the slow path. */
+    physmem_set_writable(ram, page, true);
 }

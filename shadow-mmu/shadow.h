@@ -68,6 +68,8 @@ bool shadow_linear_to_phys(gva_t la, gpa_t *pa);
 /* A page now holds translated code: no write entry may reach it (nor the
  * page before it, whose unaligned accesses may cross into it). */
 void shadow_protect_code(gpa_t page);
+/* The page holds no translated code any more. */
+void shadow_unprotect_code(gpa_t page);
 /* Forget every entry (TC flush, mode changes). */
 void shadow_flush(void);
 

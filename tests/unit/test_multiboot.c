@@ -27,7 +27,7 @@ enum {
  * must overwrite where it writes. */
 static struct physmem ram_new(uint64_t size)
 {
-    struct physmem pm = { NULL, size };
+    struct physmem pm = { .ram = NULL, .window = NULL, .size = size };
     pm.ram = mmap(NULL, size, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (pm.ram == MAP_FAILED) {
