@@ -329,3 +329,43 @@ uint64_t callout_bound(struct vcpu *v)
         raise_exception(v, 5, 0, false);
     return 0;
 }
+
+/* BT/BTS/BTR/BTC with a memory operand and a register bit offset: the
+ * offset is signed and selects any bit within ±2^31 bits of the operand
+ * (SDM vol. 2, BT: "bit string"). CF = the bit; ZF is unchanged (as on
+ * Intel CPUs); OF, SF, AF, PF are undefined and left unchanged. */
+uint64_t callout_bitmem(struct vcpu *v)
+{
+    struct insn in;
+    g_stats.callouts[CALLOUT_misc]++;
+    v->smc_hit = false;
+    if (!decode_current(v, &in) || !in.has_mem || in.reg < 0) {
+        raise_exception(v, 6, 0, false);
+        return 0;
+    }
+    unsigned size = in.opsize, bits = size * 8;
+    int32_t off = size == 2 ? (int16_t)v->regs[in.reg] : (int32_t)v->regs[in.reg];
+    int32_t word = off >= 0 ? off / (int32_t)bits : -((-(off + 1)) / (int32_t)bits) - 1;
+    unsigned bit = (unsigned)(off - word * (int32_t)bits);
+    uint32_t ea = gmem_effective_address(v, &in.mem) + (uint32_t)word * size;
+    if (in.mem.addr_size == 2)
+        ea &= 0xffff;
+    uint32_t val = 0;
+    if (!gmem_read(v, in.mem.seg, ea, size, &val))
+        return 0;
+    bool cf = (val >> bit) & 1;
+    if (in.sub != BIT_TEST) {
+        if (in.sub == BIT_SET)
+            val |= 1u << bit;
+        else if (in.sub == BIT_RESET)
+            val &= ~(1u << bit);
+        else
+            val ^= 1u << bit;
+        if (!gmem_write(v, in.mem.seg, ea, size, &val))
+            return 0;
+    }
+    v->eflags = (v->eflags & ~EFL_CF) | (cf ? EFL_CF : 0);
+    if (v->smc_hit)
+        stop_after(v, in.len);
+    return 0;
+}

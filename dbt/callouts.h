@@ -29,6 +29,7 @@ uint64_t callout_bound(struct vcpu *v);     /* info = len; re-decodes */
 uint64_t callout_pusha(struct vcpu *v);     /* info = opsize */
 uint64_t callout_popa(struct vcpu *v);      /* info = opsize */
 uint64_t callout_enter(struct vcpu *v);     /* info = len; re-decodes */
+uint64_t callout_bitmem(struct vcpu *v);    /* BT/BTS/BTR/BTC m, reg; re-decodes */
 /* Everything else sensitive or privileged (ring-compression/): re-decodes
  * the instruction at cur_eip and emulates it; always leaves the TC. */
 uint64_t callout_system(struct vcpu *v);

@@ -457,6 +457,12 @@ static bool emit_pusha(struct xlate *x)
     return true;
 }
 
+static bool emit_bitmem(struct xlate *x)
+{
+    emit_callout(x, callout_bitmem, x->in->len);
+    return true;
+}
+
 static bool emit_system(struct xlate *x)
 {
     emit_callout_and_exit(x, callout_system, x->in->len);
@@ -482,6 +488,7 @@ static bool (*const handlers[INSN_KIND_COUNT])(struct xlate *) = {
     [INSN_CPUID] = emit_cpuid,     [INSN_RDTSC] = emit_rdtsc, [INSN_BCD] = emit_bcd,
     [INSN_SALC] = emit_salc,       [INSN_INT] = emit_int,   [INSN_INT3] = emit_int,
     [INSN_INTO] = emit_into,       [INSN_BOUND] = emit_bound, [INSN_SYSTEM] = emit_system,
+    [INSN_BITMEM] = emit_bitmem,
     [INSN_UD] = emit_ud,
 };
 

@@ -437,6 +437,15 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
                 if (ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY)
                     in->mem.seg = sreg_number(ops[i].mem.segment);
     }
+    /* BT* with a register bit offset reach memory up to 256 MiB away from
+     * the operand's address: no single lookup covers that (SDM BT). */
+    if (in->kind == INSN_GENERIC && in->has_mem && in->reg >= 0 &&
+        (zi.mnemonic == ZYDIS_MNEMONIC_BT || zi.mnemonic == ZYDIS_MNEMONIC_BTS ||
+         zi.mnemonic == ZYDIS_MNEMONIC_BTR || zi.mnemonic == ZYDIS_MNEMONIC_BTC)) {
+        in->kind = INSN_BITMEM;
+        in->sub = zi.mnemonic == ZYDIS_MNEMONIC_BT ? BIT_TEST : zi.mnemonic == ZYDIS_MNEMONIC_BTS ? BIT_SET :
+                  zi.mnemonic == ZYDIS_MNEMONIC_BTR ? BIT_RESET : BIT_COMPLEMENT;
+    }
     if (in->kind == INSN_GENERIC || in->kind == INSN_DIV)
         in->ident = !in->has_mem && !in->uses_esp && ident_encoding(&zi);
     return 0;

@@ -23,7 +23,7 @@
     X(PUSHF)    X(POPF)     X(CLI)      X(STI)      X(HLT)      \
     X(IN)       X(OUT)      X(STRING)   X(CPUID)    X(RDTSC)    \
     X(BCD)      X(SALC)     X(INT)      X(INT3)     X(INTO)     X(BOUND) \
-    X(SYSTEM)   X(UD)
+    X(BITMEM)   X(SYSTEM)   X(UD)
 
 enum insn_kind {
 #define X(k) INSN_##k,
@@ -39,6 +39,8 @@ enum { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
 enum { LOOP_PLAIN, LOOP_E, LOOP_NE };
 /* INSN_BCD: insn.sub */
 enum { BCD_DAA, BCD_DAS, BCD_AAA, BCD_AAS, BCD_AAM, BCD_AAD };
+/* INSN_BITMEM (BT/BTS/BTR/BTC m, reg): insn.sub */
+enum { BIT_TEST, BIT_SET, BIT_RESET, BIT_COMPLEMENT };
 /* INSN_REP prefixes (insn.rep) */
 enum { REP_NONE, REP_E, REP_NE };
 
