@@ -14,6 +14,7 @@
 
 #define HASH_BUCKETS 65536
 #define MAX_IBTC_KEYS 16
+#define IBTC_TABLE_BYTES ((size_t)8 << 32)
 
 static uint8_t *tc_wr_base, *tc_exec_base;
 static size_t tc_size, tc_used, tc_permanent;
@@ -169,7 +170,7 @@ static void code_page_remove(gpa_t page, struct tc_block *b)
 void tc_block_publish(struct tc_block *b, size_t used)
 {
     tc_used += used;
-    b->host_end = b->host_indirect + used;
+    b->host_end = b->host + used;
     b->valid = true;
     unsigned h = hash_of(b->eip, b->key);
     b->hash_next = hash[h];
@@ -235,7 +236,7 @@ struct tc_block *tc_block_at(const void *host)
     size_t lo = 0, hi = nblocks;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (p < blocks[mid]->host_indirect)
+        if (p < blocks[mid]->host)
             hi = mid;
         else if (p >= blocks[mid]->host_end)
             lo = mid + 1;
@@ -250,7 +251,7 @@ bool tc_guest_eip_at(const void *host, gva_t *eip)
     struct tc_block *b = tc_block_at(host);
     if (!b || b->nmap == 0)
         return false;
-    uint32_t off = (uint32_t)((const uint8_t *)host - b->host_indirect);
+    uint32_t off = (uint32_t)((const uint8_t *)host - b->host);
     *eip = b->map[0].eip;
     for (uint32_t i = 0; i < b->nmap && b->map[i].host_off <= off; i++)
         *eip = b->map[i].eip;
@@ -260,9 +261,9 @@ bool tc_guest_eip_at(const void *host, gva_t *eip)
 static void ibtc_forget(struct tc_block *b)
 {
     for (unsigned i = 0; i < nibtc; i++) {
-        uint64_t *slot = &ibtc[i].table[b->eip & (IBTC_SLOTS - 1)];
-        if (*slot == (uint64_t)(uintptr_t)b->host_indirect)
-            *slot = (uint64_t)(uintptr_t)miss_stub;
+        uint64_t *slot = &ibtc[i].table[b->eip];
+        if (*slot == (uint64_t)(uintptr_t)b->host)
+            *slot = 0;
     }
 }
 
@@ -341,9 +342,9 @@ void tc_flush(void)
         }
         pages[i] = NULL;
     }
+    /* Back to untouched zero pages: only the pages ever filled cost anything. */
     for (unsigned i = 0; i < nibtc; i++)
-        for (unsigned s = 0; s < IBTC_SLOTS; s++)
-            ibtc[i].table[s] = (uint64_t)(uintptr_t)miss_stub;
+        madvise(ibtc[i].table, IBTC_TABLE_BYTES, MADV_DONTNEED);
     tc_used = tc_permanent;
     g_stats.tc_flushes++;
 }
@@ -355,11 +356,12 @@ uint64_t *tc_ibtc_table(uint32_t key)
             return ibtc[i].table;
     if (nibtc == MAX_IBTC_KEYS)
         panic("more than %d translation modes in use", MAX_IBTC_KEYS);
-    uint64_t *t = malloc(IBTC_SLOTS * sizeof *t);
-    if (!t)
-        panic("out of memory for an indirect-branch table");
-    for (unsigned s = 0; s < IBTC_SLOTS; s++)
-        t[s] = (uint64_t)(uintptr_t)miss_stub;
+    /* 32 GiB of address space, never reserved: pages appear as entries are
+     * written (a few hundred for a whole OS), untouched entries read 0. */
+    uint64_t *t = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (t == MAP_FAILED)
+        panic("cannot map an indirect-branch table");
     ibtc[nibtc].key = key;
     ibtc[nibtc].table = t;
     nibtc++;
@@ -368,5 +370,5 @@ uint64_t *tc_ibtc_table(uint32_t key)
 
 void tc_ibtc_fill(uint32_t key, struct tc_block *b)
 {
-    tc_ibtc_table(key)[b->eip & (IBTC_SLOTS - 1)] = (uint64_t)(uintptr_t)b->host_indirect;
+    tc_ibtc_table(key)[b->eip] = (uint64_t)(uintptr_t)b->host;
 }

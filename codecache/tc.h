@@ -15,7 +15,6 @@
 #include "common/types.h"
 
 #define TC_MAX_EXITS 4
-#define IBTC_SLOTS   65536          /* indexed by the low 16 bits of the target */
 
 /* A patchable direct exit: a jmp/jcc whose rel32 at `rel32` (executable
  * address) initially points at `stub`, the code that leaves to the monitor. */
@@ -41,8 +40,7 @@ struct tc_block {
     uint8_t npages;
     bool valid;
     uint32_t ninsns;
-    uint8_t *host;                  /* executable address of the entry */
-    uint8_t *host_indirect;         /* entry from the indirect table (checks EIP) */
+    uint8_t *host;                  /* executable address of the entry (first byte) */
     uint8_t *host_end;
     struct tc_block *hash_next;
     struct tc_exit_slot *incoming;
@@ -83,7 +81,11 @@ unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *cur
 /* Drops every block (TC full, or a change that no key covers). */
 void tc_flush(void);
 
-/* In-TC indirect-branch table of a mode: IBTC_SLOTS host addresses. */
+/* In-TC indirect-branch table of a mode: one 64-bit host address per guest
+ * EIP (2^32 entries, sparse), 0 where no block is known. Translated code
+ * jumps through it without a check: a 0 entry jumps to address 0, and
+ * monitor/signals.c turns that fault into an indirect-miss exit (target in
+ * r10d). Measured: docs/decisions.md. */
 uint64_t *tc_ibtc_table(uint32_t key);
 void tc_ibtc_fill(uint32_t key, struct tc_block *b);
 /* Executable address of the shared stub that leaves on an indirect miss. */

@@ -1,6 +1,6 @@
-/* Control flow out of a block: direct exits that the monitor chains, the
- * in-TC indirect-branch table, and each block's indirect entry. All of it
- * is flag-free, because guest flags may be live across any branch.
+/* Control flow out of a block: direct exits that the monitor chains, and
+ * the in-TC indirect-branch table. All of it is flag-free, because guest
+ * flags may be live across any branch.
  *
  * A direct exit is a jmp/jcc whose rel32 first points at a stub:
  *     jcc   stub                 <- tc_chain() patches this rel32
@@ -11,11 +11,11 @@
  *     mov   [r15+exit_link], r11
  *     jmp   [r15+exit_entry]
  *
- * An indirect branch (target in r10d) indexes a table by the target's low
- * 16 bits and jumps to the slot; the slot points at a block's indirect
- * entry, which checks the full EIP without touching flags:
- *     lea r11d, [r10 - EIP] ; xchg r11, rcx ; jrcxz hit ; xchg r11, rcx ; jmp miss
- *   hit: xchg r11, rcx
+ * An indirect branch (target in r10d) jumps through the mode's flat table,
+ * one entry per guest EIP (codecache/tc.h), with no check at all:
+ *     mov r11, [r15 + ibtc_table] ; jmp [r11 + r10*8]
+ * An empty entry (0) faults at address 0; the signal handler turns that
+ * into the miss exit below, with the target still in r10d.
  */
 #include "dbt/xlate.h"
 
@@ -63,25 +63,11 @@ void emit_indirect(struct xlate *x)
         EMIT(em, X_LEA, HREG(HR_R11, 8), HMEM(0, HR_R11, HR_NONE, 0, 1));
         EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_hits)), HREG(HR_R11, 8));
     }
-    EMIT(em, X_MOVZX, HREG(HR_R11, 4), HREG(HR_R10, 2));
-    EMIT(em, X_MOV, HREG(HR_R9, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_table)));
-    EMIT(em, X_JMP, HMEM(8, HR_R9, HR_R11, 8, 0));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_table)));
+    EMIT(em, X_JMP, HMEM(8, HR_R11, HR_R10, 8, 0));
 }
 
-void emit_block_prologue(struct xlate *x)
-{
-    struct emitter *em = x->em;
-    int hit = label_new(em);
-    EMIT(em, X_LEA, HREG(HR_R11, 4), HMEM(0, HR_R10, HR_NONE, 0, -(int64_t)(int32_t)x->block->eip));
-    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
-    emit_jump(em, X_JRCXZ, hit);
-    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
-    emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
-    label_bind(em, hit);
-    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
-}
-
-/* The shared stub every empty indirect-table slot points at. */
+/* Where an indirect miss leaves the TC (the target is in r10d). */
 void emit_indirect_miss_stub(struct emitter *em)
 {
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_eip)), HREG(HR_R10, 4));

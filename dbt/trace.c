@@ -29,13 +29,12 @@ static void host_range(const uint8_t *from, const uint8_t *to)
 void trace_block(const struct tc_block *b, const struct insn *insns, int n)
 {
     fprintf(stderr, "block %08x key %08x: %d guest insns -> %zu host bytes at %p\n",
-            b->eip, b->key, n, (size_t)(b->host_end - b->host_indirect), (void *)b->host_indirect);
-    fprintf(stderr, "  (indirect entry: checks the target EIP)\n");
-    const uint8_t *pos = b->host_indirect;
+            b->eip, b->key, n, (size_t)(b->host_end - b->host), (void *)b->host);
+    const uint8_t *pos = b->host;
     int gi = 0;
     for (uint32_t m = 0; m < b->nmap; m++) {
-        const uint8_t *start = b->host_indirect + b->map[m].host_off;
-        const uint8_t *end = m + 1 < b->nmap ? b->host_indirect + b->map[m + 1].host_off : b->host_end;
+        const uint8_t *start = b->host + b->map[m].host_off;
+        const uint8_t *end = m + 1 < b->nmap ? b->host + b->map[m + 1].host_off : b->host_end;
         host_range(pos, start);
         pos = start;
         if (gi < n && insns[gi].eip == b->map[m].eip &&

@@ -136,8 +136,6 @@ static bool emit_block(struct xlate *x, struct emitter *em)
     x->em = em;
     x->nstubs = 0;
     x->in = NULL;
-    x->block->host_indirect = emit_here(em);
-    emit_block_prologue(x);
     x->block->host = emit_here(em);
     bool open = true;
     for (int i = 0; i < x->ninsns && open; i++) {

@@ -65,7 +65,6 @@ int emit_mem_operand(struct xlate *x, unsigned size_override, bool write);
 /* emit_flow.c */
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target);
 void emit_indirect(struct xlate *x);           /* target in r10d */
-void emit_block_prologue(struct xlate *x);
 void emit_exit_stub(struct xlate *x, struct stub *s);
 void emit_indirect_miss_stub(struct emitter *em);
 void emit_plain_exit_stub(struct emitter *em);

@@ -132,7 +132,10 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             continue;
         }
         v->stop_request = run.stop;
-        switch (tc_enter(v, b->host)) {
+        v->in_tc = true;
+        uint32_t reason = tc_enter(v, b->host);
+        v->in_tc = false;
+        switch (reason) {
         case TC_EXIT_BLOCK_END: {
             g_stats.exits[v->exit_link ? EXIT_block_end : EXIT_callout_exit]++;
             v->eip = v->exit_eip;

@@ -23,6 +23,13 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     void *rip = (void *)(uintptr_t)g[REG_RIP];
     struct vcpu *v = run_current_vcpu();
     gva_t eip;
+    if (sig == SIGSEGV && rip == NULL && v && v->in_tc) {
+        /* An indirect branch found no block in the flat table (entry 0,
+         * codecache/tc.h): leave through the miss stub, target in r10d. */
+        g_stats.exits[EXIT_signal]++;
+        g[REG_RIP] = (greg_t)(uintptr_t)tc_indirect_miss_stub();
+        return;
+    }
     if (!v || !tc_contains(rip) || !tc_guest_eip_at(rip, &eip))
         panic("host signal %d (%s) at %p, address %p", sig, strsignal(sig), rip, si->si_addr);
     /* The register contract (monitor/tc_entry.S) names where each guest

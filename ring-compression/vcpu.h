@@ -112,6 +112,7 @@ struct vcpu {
     bool smc_hit;              /* a C-side store rewrote the running block */
     uint32_t cpl;
     bool halted;
+    bool in_tc;                /* between tc_enter and its return (signals.c) */
     bool interrupt_shadow;     /* STI / MOV SS: no interrupt before the next insn */
     uint64_t tsc_offset;
     uint8_t fpu_state[512] __attribute__((aligned(16)));   /* FXSAVE image */
