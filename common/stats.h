@@ -20,6 +20,7 @@
 #define STATS_COUNTERS(X)                                                        \
     X(insns_translated,       "guest instructions translated")                   \
     X(blocks_translated,      "guest blocks translated")                         \
+    X(blocks_executed,        "translated blocks entered (counted with --stats)") \
     X(tc_bytes,               "bytes of host code emitted into the TC")          \
     X(tc_lookups,             "TC lookups by (guest EIP, mode)")                 \
     X(tc_lookup_hits,         "TC lookups that found a block")                   \

@@ -137,6 +137,12 @@ static bool emit_block(struct xlate *x, struct emitter *em)
     x->nstubs = 0;
     x->in = NULL;
     x->block->host = emit_here(em);
+    if (x->count_ibtc) {
+        /* Block entries, for the TC hit rate (flag-free: LEA, not INC). */
+        EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(blocks_executed)));
+        EMIT(em, X_LEA, HREG(HR_R11, 8), HMEM(0, HR_R11, HR_NONE, 0, 1));
+        EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(blocks_executed)), HREG(HR_R11, 8));
+    }
     bool open = true;
     for (int i = 0; i < x->ninsns && open; i++) {
         x->in = &x->insns[i];

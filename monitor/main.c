@@ -33,10 +33,14 @@ static void print_stats(const struct options *o)
     if (!o->stats && !o->stats_json)
         return;
     g_stats.ibtc_hits = vcpu->ibtc_hits >= g_stats.ibtc_misses ? vcpu->ibtc_hits - g_stats.ibtc_misses : 0;
+    g_stats.blocks_executed = vcpu->blocks_executed;
     double lookups = (double)(g_stats.tc_lookups + g_stats.ibtc_hits + g_stats.ibtc_misses);
     double hits = (double)(g_stats.tc_lookup_hits + g_stats.ibtc_hits);
+    double runs = (double)g_stats.blocks_executed;
     struct stat_extra extra[] = {
-        { "tc_hit_rate", "block lookups served from the TC (run loop + in-TC table)",
+        { "tc_hit_rate", "block entries whose translation was in the TC: 1 - translated / entered",
+          runs > 0 ? 1.0 - (double)g_stats.blocks_translated / runs : 0 },
+        { "lookup_hit_rate", "lookups that found a block (run loop + in-TC table)",
           lookups > 0 ? hits / lookups : 0 },
         { "translate_ns_per_insn", "translation time per guest instruction (ns)",
           g_stats.insns_translated ? (double)g_stats.translate_ns / (double)g_stats.insns_translated : 0 },

@@ -88,7 +88,8 @@ struct vcpu {
     uint32_t pad2;
     uint64_t callout_ret;      /* host return address of the current callout */
     uint64_t xr[3];            /* host r8, r9, r10 across a callout */
-    uint64_t ibtc_hits;        /* counted in the TC (flag-free increments) */
+    uint64_t ibtc_hits;        /* counted in the TC (flag-free increments), with --stats */
+    uint64_t blocks_executed;  /* likewise: block entries, with --stats */
     uint8_t if_flag;           /* the virtual EFLAGS.IF, a byte so CLI/STI are one MOV */
     uint8_t pad1[7];
     uint64_t shadow_base;      /* struct shadow_map * for the current mode */
