@@ -112,7 +112,7 @@ uint64_t callout_io(struct vcpu *v)
     } else {
         g_stats.callouts[CALLOUT_io_out]++;
         uint32_t mask = size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
-        io_write(port, size, v->regs[R_EAX] & mask);
+        io_write(dbt_broken("port") ? port ^ 1 : port, size, v->regs[R_EAX] & mask);
     }
     if (v->stop_request)
         stop_after(v, info >> 24);
@@ -211,7 +211,7 @@ uint64_t callout_popf(struct vcpu *v)
     uint32_t iopl = (old >> 12) & 3;
     if (v->cpl == 0)
         mask |= EFL_IOPL;
-    if (v->cpl <= iopl)
+    if (v->cpl <= iopl && !dbt_broken("popf"))
         mask |= EFL_IF;
     if (size == 2)
         mask &= 0xffff;
@@ -345,7 +345,8 @@ uint64_t callout_bitmem(struct vcpu *v)
     }
     unsigned size = in.opsize, bits = size * 8;
     int32_t off = size == 2 ? (int16_t)v->regs[in.reg] : (int32_t)v->regs[in.reg];
-    int32_t word = off >= 0 ? off / (int32_t)bits : -((-(off + 1)) / (int32_t)bits) - 1;
+    int32_t word = off >= 0 || dbt_broken("bitmem") ? off / (int32_t)bits
+                                                    : -((-(off + 1)) / (int32_t)bits) - 1;
     unsigned bit = (unsigned)(off - word * (int32_t)bits);
     uint32_t ea = gmem_effective_address(v, &in.mem) + (uint32_t)word * size;
     if (in.mem.addr_size == 2)

@@ -9,6 +9,7 @@
 #include "dbt/callouts.h"
 #include "dbt/guest_mem.h"
 #include "common/stats.h"
+#include "dbt/translate.h"
 #include "decoder/insn.h"
 
 #include <stdio.h>
@@ -32,7 +33,7 @@ uint64_t callout_cpuid(struct vcpu *v)
         memcpy(&out[2], vendor + 8, 4);     /* ECX */
     } else if (leaf == 1) {
         out[0] = 0x00000611;
-        out[3] = CPUID_FEATURES_EDX;
+        out[3] = CPUID_FEATURES_EDX & (dbt_broken("cpuid") ? ~(1u << 26) : ~0u);
     } else if (leaf == 0x80000000) {
         out[0] = 0x80000004;
     } else if (leaf >= 0x80000002 && leaf <= 0x80000004) {

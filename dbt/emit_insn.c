@@ -134,6 +134,8 @@ static bool emit_div(struct xlate *x)
            *p == 0x2e || *p == 0x36 || *p == 0x3e || *p == 0x64 || *p == 0x65)
         p++;
     bool idiv = ((p[1] >> 3) & 7) == 7;
+    if (dbt_broken("div"))
+        idiv = !idiv;
     EMIT(x->em, idiv ? X_IDIV : X_DIV, HREG(HR_R9, size));
     return true;
 }
@@ -145,7 +147,8 @@ static void push_value(struct xlate *x, unsigned size, struct hop value)
     int after = emit_lookup(x, S_SS, size, true);
     EMIT(x->em, X_MOV, guest_mem(x, size), value);
     emit_access_done(x, after);
-    EMIT(x->em, X_LEA, HREG(HR_R12, 4), HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)size));
+    EMIT(x->em, X_LEA, HREG(HR_R12, 4),
+         HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)(dbt_broken("push16") ? 4 : size)));
 }
 
 /* Loads [SS:ESP] of `size` bytes into r9d; ESP is not moved yet. */
@@ -213,7 +216,11 @@ static bool emit_jmp(struct xlate *x)
 
 static bool emit_jcc(struct xlate *x)
 {
-    emit_exit_direct(x, x64_jcc(x->in->sub), x->in->target);
+    /* --debug-break jcc: JL and JGE swapped. */
+    unsigned cc = x->in->sub;
+    if (dbt_broken("jcc") && (cc == 12 || cc == 13))
+        cc ^= 1;
+    emit_exit_direct(x, x64_jcc(cc), x->in->target);
     emit_exit_direct(x, X_JMP, next_eip(x));
     return false;
 }
@@ -247,7 +254,7 @@ static bool emit_ret(struct xlate *x)
 {
     unsigned size = x->in->opsize;
     pop_to_r9(x, size);
-    esp_add(x, size + (x->in->imm & 0xffff));
+    esp_add(x, size + (dbt_broken("ret-imm") ? 0 : x->in->imm & 0xffff));
     EMIT(x->em, X_MOV, HREG(HR_R10, 4), HREG(HR_R9, 4));
     emit_indirect(x);
     return false;
@@ -338,7 +345,8 @@ static bool emit_pushf(struct xlate *x)
     EMIT(em, X_AND, HREG(HR_R9, 4), HIMM(EFL_HOST_LIVE));
     EMIT(em, X_MOV, HREG(HR_R8, 4), vmem(4, VCPU_OFF(eflags)));
     EMIT(em, X_AND, HREG(HR_R8, 4), HIMM(~(EFL_HOST_LIVE | EFL_IF | EFL_RF | EFL_VM)));
-    EMIT(em, X_OR, HREG(HR_R9, 4), HREG(HR_R8, 4));
+    if (!dbt_broken("pushf"))
+        EMIT(em, X_OR, HREG(HR_R9, 4), HREG(HR_R8, 4));
     EMIT(em, X_MOVZX, HREG(HR_R8, 4), vmem(1, VCPU_OFF(if_flag)));
     EMIT(em, X_SHL, HREG(HR_R8, 4), HIMM(9));
     EMIT(em, X_OR, HREG(HR_R9, 4), HREG(HR_R8, 4));

@@ -276,6 +276,7 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
     ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 
     memset(in, 0, sizeof *in);
+    memset(&zi, 0, sizeof zi);
     in->eip = eip;
     in->high8 = -1;
     in->reg = -1;

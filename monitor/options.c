@@ -53,7 +53,7 @@ static const struct opt_desc opt_table[] = {
     { "--no-direct", OPT_FLAG, FIELD(no_direct), NULL,
       "paging off too: every access through the shadow map (tests the slow path)" },
     { "--debug-break", OPT_STRING, FIELD(debug_break), "RULE",
-      "break one translation rule on purpose (flags, high8, smc, string-df, bcd), to see tests fail" },
+      "break one translation rule to see tests fail (docs/testing.md lists them)" },
     { "--help", OPT_HELP, 0, NULL,
       "print this help and exit" },
     { "-h", OPT_HELP, 0, NULL, NULL },

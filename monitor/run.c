@@ -102,6 +102,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
     v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
     v->shadow_base = (uint64_t)(uintptr_t)shadow_current();
     v->window = (uint64_t)(uintptr_t)shadow_physmem()->window;
+    v->debug_no_fpu_restore = dbt_broken("fpu");
     bool redo_slow = false;
     v->mode_key = ~0u;
     for (;;) {

@@ -66,6 +66,7 @@ tc_enter:
     and $~EFL_LIVE_MASK, %ecx
     or %ecx, %eax
     mov %eax, V_EFLAGS(%r15)
+    cld                           /* the C ABI wants DF = 0; the guest's is saved */
 .endm
 
 /* Leaves the TC: emitted exits jump here through vcpu.exit_entry after
@@ -115,7 +116,10 @@ tc_callout:
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
     mov %rax, %r11
+    cmpb $0, V_DEBUG_NO_FPU_RESTORE(%r15)   /* only --debug-break fpu sets it */
+    jne 2f
     fxrstor64 V_FPU(%r15)
+2:
     mov V_EFLAGS(%r15), %eax
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax

@@ -91,7 +91,8 @@ struct vcpu {
     uint64_t ibtc_hits;        /* counted in the TC (flag-free increments), with --stats */
     uint64_t blocks_executed;  /* likewise: block entries, with --stats */
     uint8_t if_flag;           /* the virtual EFLAGS.IF, a byte so CLI/STI are one MOV */
-    uint8_t pad1[7];
+    uint8_t debug_no_fpu_restore; /* --debug-break fpu: callouts lose the guest FPU state */
+    uint8_t pad1[6];
     uint64_t shadow_base;      /* struct shadow_map * for the current mode */
     uint64_t window;           /* guest physical 0 in the direct mode's 4 GiB window (r13) */
     uint64_t ibtc_table;       /* host address of the in-TC indirect table */
