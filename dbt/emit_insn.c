@@ -20,7 +20,7 @@ static struct hop vmem(unsigned size, int64_t off)
  * [r13 + r10] (direct mode). */
 static struct hop guest_mem(const struct xlate *x, unsigned size)
 {
-    return HMEM(size, x->mem_base, HR_R10, 1, 0);
+    return HMEM(size, x->mem.base, x->mem.index, 1, x->mem.disp);
 }
 
 /* AH/CH/DH/BH cannot be encoded next to a REX prefix: bring the byte into
@@ -65,7 +65,10 @@ static bool emit_generic(struct xlate *x)
     int after = -1;
     if (in->has_mem)
         after = emit_mem_operand(x, 0, in->mem.write);
-    rw.mem_base_r13 = in->has_mem && x->mem_base == HR_R13;
+    rw.mem_custom = in->has_mem;
+    rw.mem_base = x->mem.base;
+    rw.mem_index = x->mem.index;
+    rw.mem_disp = x->mem.disp;
     emit_rewritten(x, &rw);
     if (after >= 0)
         emit_access_done(x, after);
@@ -143,8 +146,7 @@ static bool emit_div(struct xlate *x)
 /* Guest stack: [SS:ESP - size] store, then ESP moves (precise on a fault). */
 static void push_value(struct xlate *x, unsigned size, struct hop value)
 {
-    EMIT(x->em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)size));
-    int after = emit_lookup(x, S_SS, size, true);
+    int after = emit_stack_access(x, -(int32_t)size, size, true);
     EMIT(x->em, X_MOV, guest_mem(x, size), value);
     emit_access_done(x, after);
     EMIT(x->em, X_LEA, HREG(HR_R12, 4),
@@ -154,8 +156,7 @@ static void push_value(struct xlate *x, unsigned size, struct hop value)
 /* Loads [SS:ESP] of `size` bytes into r9d; ESP is not moved yet. */
 static void pop_to_r9(struct xlate *x, unsigned size)
 {
-    EMIT(x->em, X_MOV, HREG(HR_R10, 4), HREG(HR_R12, 4));
-    int after = emit_lookup(x, S_SS, size, false);
+    int after = emit_stack_access(x, 0, size, false);
     load_r9(x, size);
     emit_access_done(x, after);
 }
@@ -253,9 +254,15 @@ static bool emit_jmp_ind(struct xlate *x)
 static bool emit_ret(struct xlate *x)
 {
     unsigned size = x->in->opsize;
-    pop_to_r9(x, size);
+    /* The return address straight into r10d, the indirect target register
+     * (a load may overwrite its own address register). */
+    int after = emit_stack_access(x, 0, size, false);
+    if (size == 4)
+        EMIT(x->em, X_MOV, HREG(HR_R10, 4), guest_mem(x, 4));
+    else
+        EMIT(x->em, X_MOVZX, HREG(HR_R10, 4), guest_mem(x, size));
+    emit_access_done(x, after);
     esp_add(x, size + (dbt_broken("ret-imm") ? 0 : x->in->imm & 0xffff));
-    EMIT(x->em, X_MOV, HREG(HR_R10, 4), HREG(HR_R9, 4));
     emit_indirect(x);
     return false;
 }
@@ -338,8 +345,7 @@ static bool emit_pushf(struct xlate *x)
 {
     struct emitter *em = x->em;
     unsigned size = x->in->opsize;
-    EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R12, HR_NONE, 0, -(int64_t)size));
-    int after = emit_lookup(x, S_SS, size, true);
+    int after = emit_stack_access(x, -(int32_t)size, size, true);
     EMIT0(em, X_PUSHFQ);
     EMIT(em, X_MOV, HREG(HR_R9, 8), HMEM(8, HR_RSP, HR_NONE, 0, 0));
     EMIT(em, X_AND, HREG(HR_R9, 4), HIMM(EFL_HOST_LIVE));

@@ -80,10 +80,14 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
             EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(seg_base) + 8 * seg));
             EMIT(em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R10, HR_R11, 1, 0));
         }
-        x->mem_base = HR_R13;
+        x->mem.base = HR_R13;
+        x->mem.index = HR_R10;
+        x->mem.disp = 0;
         return label_new(em);
     }
-    x->mem_base = HR_R11;
+    x->mem.base = HR_R11;
+    x->mem.index = HR_R10;
+    x->mem.disp = 0;
     struct stub *s = stub_new(x);
     s->kind = STUB_MEM;
     s->info = (size & 0xff) | (write ? MEMINFO_WRITE : 0) | ((uint32_t)seg << 12) |
@@ -163,12 +167,41 @@ void emit_access_done(struct xlate *x, int after_label)
     label_bind(x->em, after_label);
 }
 
+/* Direct mode without a LEA: [r13 + base + disp] computed in 64 bits.
+ * A sum outside [0, 4 GiB) is what IA-32 wraps; it lands in an alias of
+ * RAM or in a hole of the window (shadow-mmu/physmem.c), so it is right
+ * or faults into the exact slow path. Only base + disp (no index) keeps the
+ * sum within the window's reach. */
+static bool direct_without_lea(const struct xlate *x, int seg, int addr_size, int index)
+{
+    return x->direct && !(x->key & (MODE_PAGING | MODE_SLOWMEM)) &&
+           MODE_SEG(x->key, seg) == SEGMODE_FLAT && addr_size == 4 && index < 0;
+}
+
 int emit_mem_operand(struct xlate *x, unsigned size_override, bool write)
 {
     const struct mem_operand *m = &x->in->mem;
     unsigned size = size_override ? size_override : m->size;
+    if (direct_without_lea(x, m->seg, m->addr_size, m->index)) {
+        x->mem.base = HR_R13;
+        x->mem.index = (int8_t)(m->base >= 0 ? host_reg(m->base) : HR_NONE);
+        x->mem.disp = m->disp;
+        return label_new(x->em);
+    }
     emit_ea(x, m);
     return emit_lookup(x, m->seg, size ? size : 1, write);
+}
+
+int emit_stack_access(struct xlate *x, int32_t disp, unsigned size, bool write)
+{
+    if (direct_without_lea(x, S_SS, 4, -1)) {
+        x->mem.base = HR_R13;
+        x->mem.index = HR_R12;
+        x->mem.disp = disp;
+        return label_new(x->em);
+    }
+    EMIT(x->em, X_LEA, HREG(HR_R10, 4), HMEM(0, HR_R12, HR_NONE, 0, disp));
+    return emit_lookup(x, S_SS, size, write);
 }
 
 /* The out-of-line part, emitted after the block body. */

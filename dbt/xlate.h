@@ -31,7 +31,10 @@ struct xlate {
     bool ibtc;              /* indirect branches use the in-TC table (--no-ibtc) */
     bool direct;            /* paging off: address RAM through the window (--no-direct) */
     bool count_ibtc;        /* count in-TC indirect dispatches (--stats) */
-    int mem_base;           /* host register holding the addend of the last lookup */
+    /* The host operand for the guest memory operand just looked up:
+     * [r11 + r10] (shadow map), [r13 + r10] (direct, after LEA) or
+     * [r13 + base + disp] (direct, no LEA). */
+    struct { int8_t base, index; int32_t disp; } mem;
     int ninsns;
     struct insn insns[XLATE_MAX_INSNS];
     uint32_t live_in[XLATE_MAX_INSNS];  /* guest flags live before each insn */
@@ -61,6 +64,8 @@ void emit_mem_stub(struct xlate *x, const struct stub *s);
 void emit_mem_init(void);
 /* A whole access of the current instruction's memory operand. */
 int emit_mem_operand(struct xlate *x, unsigned size_override, bool write);
+/* An access of `size` bytes at SS:[ESP + disp]. */
+int emit_stack_access(struct xlate *x, int32_t disp, unsigned size, bool write);
 
 /* emit_flow.c */
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target);

@@ -144,10 +144,17 @@ int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
     for (int i = 0; i < req.operand_count; i++) {
         ZydisEncoderOperand *o = &req.operands[i];
         if (o->type == ZYDIS_OPERAND_TYPE_MEMORY && rw->mem_to_r11_r10) {
-            o->mem.base = rw->mem_base_r13 ? ZYDIS_REGISTER_R13 : ZYDIS_REGISTER_R11;
-            o->mem.index = ZYDIS_REGISTER_R10;
-            o->mem.scale = 1;
-            o->mem.displacement = 0;
+            if (rw->mem_custom) {
+                o->mem.base = zreg(rw->mem_base, 8);
+                o->mem.index = zreg(rw->mem_index, 8);
+                o->mem.scale = rw->mem_index >= 0 ? 1 : 0;
+                o->mem.displacement = rw->mem_disp;
+            } else {
+                o->mem.base = rw->mem_base_r13 ? ZYDIS_REGISTER_R13 : ZYDIS_REGISTER_R11;
+                o->mem.index = ZYDIS_REGISTER_R10;
+                o->mem.scale = 1;
+                o->mem.displacement = 0;
+            }
         } else if (o->type == ZYDIS_OPERAND_TYPE_REGISTER) {
             switch (o->reg.value) {
             case ZYDIS_REGISTER_ESP: o->reg.value = ZYDIS_REGISTER_R12D; break;

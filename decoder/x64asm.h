@@ -63,6 +63,9 @@ struct rewrite {
     bool mem_to_r11_r10;    /* memory operand -> [r11 + r10] */
     bool high8_to_r9b;      /* the AH/CH/DH/BH operand -> r9b */
     bool mem_base_r13;      /* with mem_to_r11_r10: [r13 + r10] instead */
+    bool mem_custom;        /* with mem_to_r11_r10: [mem_base + mem_index + mem_disp] instead */
+    int8_t mem_base, mem_index;   /* enum hreg, HR_NONE for none */
+    int32_t mem_disp;
 };
 
 /* Re-encodes guest instruction `in` for 64-bit mode; returns the length or -1

@@ -4,7 +4,11 @@
  *    guard page so that a monitor bug running off the end of RAM faults.
  *    The shadow map's entries point here.
  *  - `window`: the translated code's view in the direct mode (paging off):
- *    guest physical X is window + X; the rest of the 4 GiB stays PROT_NONE
+ *    guest physical X is window + X. Translated code forms window + base +
+ *    disp32 in 64 bits (dbt/emit_mem.c), which lands anywhere in
+ *    [window - 2 GiB, window + 6 GiB); IA-32 wraps that mod 4 GiB, so RAM
+ *    is mapped again at window + 4 GiB (and its part above 2 GiB at
+ *    window - 2 GiB). Everything else stays PROT_NONE
  *    (holes fault), and pages holding translated code are read-only there,
  *    so a store to code faults into the exact slow path.
  * Why populate up front: a first-touch page fault costs ~20 us on these
@@ -27,7 +31,9 @@
  * code in the direct mode (dbt/emit_mem.c) addresses guest physical memory as
  * ram + address, and a hole faults instead of touching host memory. */
 #define GUARD_SIZE GUEST_PAGE_SIZE
-#define WINDOW_SIZE ((1ull << 32) + (1u << 20))
+#define GIB (1ull << 30)
+#define WINDOW_BELOW (2 * GIB)
+#define WINDOW_SIZE (WINDOW_BELOW + 8 * GIB + (1u << 20))
 
 /* A range of address space, not backed, aligned to a huge page so the
  * first 2 MiB of guest RAM can be a huge page too. */
@@ -63,12 +69,18 @@ int physmem_init(struct physmem *pm, uint64_t size)
     if (ftruncate(fd, (off_t)size) < 0)
         goto fail;
     ram = reserve_aligned(size + GUARD_SIZE);
-    window = reserve_aligned(WINDOW_SIZE);
+    uint8_t *span = reserve_aligned(WINDOW_SIZE);
+    window = span ? span + WINDOW_BELOW : NULL;
     if (!ram || !window)
         goto fail;
     /* Two views of the same pages; MAP_POPULATE fills both page tables. */
     if (mmap(ram, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED ||
-        mmap(window, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED)
+        mmap(window, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED ||
+        mmap(window + 4 * GIB, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED)
+        goto fail;
+    if (size > 2 * GIB &&
+        mmap(window - 2 * GIB, size - 2 * GIB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+             fd, (off_t)(2 * GIB)) == MAP_FAILED)
         goto fail;
     close(fd);
     pm->ram = ram;
@@ -82,7 +94,7 @@ fail:;
     if (ram)
         munmap(ram, size + GUARD_SIZE);
     if (window)
-        munmap(window, WINDOW_SIZE);
+        munmap(window - WINDOW_BELOW, WINDOW_SIZE);
     errno = err;
     return -1;
 }
@@ -91,7 +103,7 @@ void physmem_destroy(struct physmem *pm)
 {
     if (pm->ram) {
         munmap(pm->ram, pm->size + GUARD_SIZE);
-        munmap(pm->window, WINDOW_SIZE);
+        munmap(pm->window - WINDOW_BELOW, WINDOW_SIZE);
     }
     pm->ram = pm->window = NULL;
     pm->size = 0;
@@ -101,12 +113,17 @@ int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable)
 {
     if ((uint64_t)page + GUEST_PAGE_SIZE > pm->size)
         return -1;
-    return mprotect(pm->window + page, GUEST_PAGE_SIZE,
-                    writable ? PROT_READ | PROT_WRITE : PROT_READ);
+    int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+    /* Every alias of the page (see the top of this file). */
+    int r = mprotect(pm->window + page, GUEST_PAGE_SIZE, prot) |
+            mprotect(pm->window + 4 * GIB + page, GUEST_PAGE_SIZE, prot);
+    if (page >= 2 * GIB)
+        r |= mprotect(pm->window - 4 * GIB + page, GUEST_PAGE_SIZE, prot);
+    return r;
 }
 
 bool physmem_in_window(const struct physmem *pm, const void *host)
 {
     const uint8_t *p = host;
-    return pm->window && p >= pm->window && p < pm->window + WINDOW_SIZE;
+    return pm->window && p >= pm->window - WINDOW_BELOW && p < pm->window - WINDOW_BELOW + WINDOW_SIZE;
 }

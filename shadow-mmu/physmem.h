@@ -24,7 +24,7 @@ int physmem_init(struct physmem *pm, uint64_t size);
  * monitor's own stores to such a page must lift the protection first
  * (dbt/guest_mem.c). */
 int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable);
-/* Is `host` inside the 4 GiB window that starts at `ram`? */
+/* Is `host` inside the reserved span around `window` (aliases and holes)? */
 bool physmem_in_window(const struct physmem *pm, const void *host);
 void physmem_destroy(struct physmem *pm);
 
