@@ -63,6 +63,8 @@ void run_dump_guest(FILE *f, const struct vcpu *v)
         for (size_t i = 0; i < n && i < 8; i++)
             fprintf(f, "%02x%s", pm->ram[la + i], i + 1 < n && i < 7 ? " " : "");
         fprintf(f, ")\n");
+    } else {
+        fprintf(f, "  at eip: (linear %08x is not RAM: nothing to disassemble)\n", la);
     }
 }
 
