@@ -266,23 +266,11 @@ uint64_t callout_popa(struct vcpu *v)
     return 0;
 }
 
-static bool decode_current(struct vcpu *v, struct insn *in)
-{
-    uint8_t buf[15];
-    unsigned n = 15;
-    while (n && !gmem_read_linear(v, v->seg[S_CS].base + v->cur_eip, n, buf)) {
-        v->stop_request = 0;
-        v->exception = -1;
-        n--;
-    }
-    return n && insn_decode(buf, n, v->cur_eip, in) == 0;
-}
-
 /* ENTER with a nesting level or a 16-bit frame (SDM ENTER pseudocode). */
 uint64_t callout_enter(struct vcpu *v)
 {
     struct insn in;
-    if (!decode_current(v, &in)) {
+    if (!gmem_decode_current(v, &in)) {
         raise_exception(v, 6, 0, false);
         return 0;
     }
@@ -315,7 +303,7 @@ uint64_t callout_bound(struct vcpu *v)
 {
     struct insn in;
     g_stats.callouts[CALLOUT_misc]++;
-    if (!decode_current(v, &in) || !in.has_mem) {
+    if (!gmem_decode_current(v, &in) || !in.has_mem) {
         raise_exception(v, 6, 0, false);
         return 0;
     }
@@ -339,7 +327,7 @@ uint64_t callout_bitmem(struct vcpu *v)
     struct insn in;
     g_stats.callouts[CALLOUT_misc]++;
     v->smc_hit = false;
-    if (!decode_current(v, &in) || !in.has_mem || in.reg < 0) {
+    if (!gmem_decode_current(v, &in) || !in.has_mem || in.reg < 0) {
         raise_exception(v, 6, 0, false);
         return 0;
     }

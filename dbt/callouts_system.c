@@ -93,30 +93,6 @@ static bool unsupported(struct vcpu *v, const struct insn *in)
     return false;
 }
 
-static bool decode_at(struct vcpu *v, struct insn *in)
-{
-    uint8_t buf[15];
-    unsigned n = 15;
-    while (n > 0) {
-        if (gmem_read_linear(v, v->seg[S_CS].base + v->cur_eip, n, buf))
-            break;
-        v->stop_request = 0;
-        v->exception = -1;
-        n--;
-    }
-    return n > 0 && insn_decode(buf, n, v->cur_eip, in) == 0;
-}
-
-/* The instruction's ModRM byte (after prefixes and the 0F escape). */
-static const uint8_t *opcode_bytes(const struct insn *in)
-{
-    const uint8_t *p = in->bytes;
-    while (*p == 0x66 || *p == 0x67 || *p == 0xf0 || *p == 0xf2 || *p == 0xf3 || *p == 0x26 ||
-           *p == 0x2e || *p == 0x36 || *p == 0x3e || *p == 0x64 || *p == 0x65)
-        p++;
-    return p;
-}
-
 /* Far JMP/CALL to a code segment at the same privilege level (SDM vol. 3,
  * 5.8.1); call gates and task switches belong to ring compression. */
 static bool far_transfer(struct vcpu *v, const struct insn *in, uint16_t sel, uint32_t off, bool call)
@@ -137,7 +113,7 @@ static bool far_transfer(struct vcpu *v, const struct insn *in, uint16_t sel, ui
 
 static bool emulate(struct vcpu *v, const struct insn *in)
 {
-    const uint8_t *op = opcode_bytes(in);
+    const uint8_t *op = insn_opcode(in);
     uint32_t next = in->eip + in->len;
     if (op[0] == 0x0f) {
         uint8_t b = op[1], modrm = op[2], reg = (modrm >> 3) & 7, rm = modrm & 7;
@@ -341,7 +317,7 @@ uint64_t callout_system(struct vcpu *v)
 {
     struct insn in;
     g_stats.callouts[CALLOUT_misc]++;
-    if (!decode_at(v, &in)) {
+    if (!gmem_decode_current(v, &in)) {
         raise_exception(v, 6, 0, false);
         return 0;
     }

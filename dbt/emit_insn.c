@@ -132,10 +132,7 @@ static bool emit_div(struct xlate *x)
     EMIT(x->em, X_TEST, HREG(HR_R9, 4), HREG(HR_R9, 4));
     emit_jump(x->em, X_JZ, de->label);
     /* ModRM reg field 6 = DIV, 7 = IDIV (opcodes F6/F7). */
-    const uint8_t *p = x->in->bytes;
-    while (*p == 0x66 || *p == 0x67 || *p == 0xf0 || *p == 0xf2 || *p == 0xf3 || *p == 0x26 ||
-           *p == 0x2e || *p == 0x36 || *p == 0x3e || *p == 0x64 || *p == 0x65)
-        p++;
+    const uint8_t *p = insn_opcode(x->in);
     bool idiv = ((p[1] >> 3) & 7) == 7;
     if (dbt_broken("div"))
         idiv = !idiv;

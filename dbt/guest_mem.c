@@ -107,3 +107,17 @@ uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *
         ea &= 0xffff;
     return ea;
 }
+
+bool gmem_decode_current(struct vcpu *v, struct insn *in)
+{
+    /* Up to 15 bytes, fewer where the next page cannot be read: the
+     * instruction itself was fetched, so it fits in what can be. */
+    uint8_t buf[15];
+    unsigned n = 15;
+    while (n && !gmem_read_linear(v, v->seg[S_CS].base + v->cur_eip, n, buf)) {
+        v->stop_request = 0;
+        v->exception = -1;
+        n--;
+    }
+    return n && insn_decode(buf, n, v->cur_eip, in) == 0;
+}

@@ -19,6 +19,9 @@ bool gmem_write(struct vcpu *v, int seg, uint32_t offset, unsigned size, const v
 bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out);
 /* Effective address (offset) of a decoded memory operand. */
 uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m);
+/* Decodes the guest instruction at CS:cur_eip (for callouts that need
+ * its operands); false if it cannot be read or decoded. */
+bool gmem_decode_current(struct vcpu *v, struct insn *in);
 /* Note a store of `size` bytes at physical `pa` for SMC purposes. */
 void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size);
 

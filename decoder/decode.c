@@ -451,3 +451,13 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
         in->ident = !in->has_mem && !in->uses_esp && ident_encoding(&zi);
     return 0;
 }
+
+const uint8_t *insn_opcode(const struct insn *in)
+{
+    const uint8_t *p = in->bytes;
+    while (p < in->bytes + in->len - 1 &&
+           (*p == 0x66 || *p == 0x67 || *p == 0xf0 || *p == 0xf2 || *p == 0xf3 || *p == 0x26 ||
+            *p == 0x2e || *p == 0x36 || *p == 0x3e || *p == 0x64 || *p == 0x65))
+        p++;
+    return p;
+}

@@ -89,6 +89,10 @@ struct insn {
  * more bytes for a truncated one). */
 int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *out);
 
+/* The instruction's opcode bytes: past its legacy prefixes (for handlers
+ * that read the opcode and ModRM fields themselves). */
+const uint8_t *insn_opcode(const struct insn *in);
+
 /* Initialises the decoder tables; call once. */
 void insn_decoder_init(void);
 

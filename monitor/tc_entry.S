@@ -16,6 +16,19 @@
 
     .text
 
+/* Loads the guest registers from the vCPU (32-bit moves zero the upper
+ * halves, which the direct mode's addressing relies on). */
+.macro LOAD_GUEST
+    mov V_REGS+0(%r15), %eax
+    mov V_REGS+4(%r15), %ecx
+    mov V_REGS+8(%r15), %edx
+    mov V_REGS+12(%r15), %ebx
+    mov V_REGS+16(%r15), %r12d
+    mov V_REGS+20(%r15), %ebp
+    mov V_REGS+24(%r15), %esi
+    mov V_REGS+28(%r15), %edi
+.endm
+
 /* uint32_t tc_enter(struct vcpu *v, const void *host_code)
  * Runs translated code until it leaves; returns v->exit_reason. */
     .globl tc_enter
@@ -38,14 +51,7 @@ tc_enter:
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax
     popfq
-    mov V_REGS+0(%r15), %eax
-    mov V_REGS+4(%r15), %ecx
-    mov V_REGS+8(%r15), %edx
-    mov V_REGS+12(%r15), %ebx
-    mov V_REGS+16(%r15), %r12d
-    mov V_REGS+20(%r15), %ebp
-    mov V_REGS+24(%r15), %esi
-    mov V_REGS+28(%r15), %edi
+    LOAD_GUEST
     jmp *%r11
     .size tc_enter, .-tc_enter
 
@@ -124,14 +130,7 @@ tc_callout:
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax
     popfq
-    mov V_REGS+0(%r15), %eax
-    mov V_REGS+4(%r15), %ecx
-    mov V_REGS+8(%r15), %edx
-    mov V_REGS+12(%r15), %ebx
-    mov V_REGS+16(%r15), %r12d
-    mov V_REGS+20(%r15), %ebp
-    mov V_REGS+24(%r15), %esi
-    mov V_REGS+28(%r15), %edi
+    LOAD_GUEST
     mov V_XR+0(%r15), %r8
     mov V_XR+8(%r15), %r9
     mov V_XR+16(%r15), %r10
