@@ -19,9 +19,11 @@
  */
 #include "dbt/xlate.h"
 
+#include <string.h>
+
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target)
 {
-    struct stub *s = &x->stubs[x->nstubs++];
+    struct stub *s = stub_alloc(x);
     s->kind = STUB_EXIT;
     s->label = label_new(x->em);
     s->target = target;
@@ -82,4 +84,16 @@ void emit_plain_exit_stub(struct emitter *em)
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(exit_reason)), HIMM(TC_EXIT_BLOCK_END));
     EMIT(em, X_MOV, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_link)), HIMM(0));
     EMIT(em, X_JMP, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(exit_entry)));
+}
+
+struct stub *stub_alloc(struct xlate *x)
+{
+    static struct stub spare;   /* absorbs writes after an overflow */
+    if (x->nstubs == (int)(sizeof x->stubs / sizeof x->stubs[0])) {
+        x->em->overflow = true;
+        return &spare;
+    }
+    struct stub *s = &x->stubs[x->nstubs++];
+    memset(s, 0, sizeof *s);
+    return s;
 }

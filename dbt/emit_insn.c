@@ -113,7 +113,7 @@ static void operand_to_r9(struct xlate *x, unsigned size)
 
 static struct stub *exception_stub(struct xlate *x, int vector)
 {
-    struct stub *s = &x->stubs[x->nstubs++];
+    struct stub *s = stub_alloc(x);
     s->kind = STUB_CALLOUT_EXIT;
     s->label = label_new(x->em);
     s->eip = x->in->eip;

@@ -52,7 +52,7 @@ void emit_ea(struct xlate *x, const struct mem_operand *m)
 
 static struct stub *stub_new(struct xlate *x)
 {
-    struct stub *s = &x->stubs[x->nstubs++];
+    struct stub *s = stub_alloc(x);
     s->label = label_new(x->em);
     s->back = label_new(x->em);
     s->after = label_new(x->em);

@@ -80,7 +80,12 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
     struct tc_block *b = x->block;
     x->ninsns = 0;
     b->npages = 0;
-    while (x->ninsns < max_insns) {
+    /* STI's one-instruction shadow (SDM STI): no interrupt may be taken
+     * between STI and the next instruction. Interrupts are taken only at
+     * block boundaries, so a block never ends right after STI: one more
+     * instruction is translated (hence the room for XLATE_MAX_INSNS + 1). */
+    bool sti_shadow = false;
+    while (x->ninsns < max_insns || sti_shadow) {
         uint8_t buf[15];
         gpa_t page;
         size_t n = fetch(eip, buf, &page);
@@ -109,10 +114,18 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
                 b->page[b->npages++] = need[i];
             }
         }
-        if (!fits)
+        if (!fits) {
+            if (sti_shadow) {
+                /* The instruction after STI is on a third page: end the
+                 * block before the STI instead, so the shadow is kept. */
+                x->ninsns--;
+                eip = x->insns[x->ninsns].eip;
+            }
             break;
+        }
         x->ninsns++;
         eip += in->len;
+        sti_shadow = in->kind == INSN_STI && !sti_shadow && x->ninsns < XLATE_MAX_INSNS + 1;
         if (ends_block(in->kind))
             break;
     }

@@ -36,13 +36,17 @@ struct xlate {
      * [r13 + base + disp] (direct, no LEA). */
     struct { int8_t base, index; int32_t disp; } mem;
     int ninsns;
-    struct insn insns[XLATE_MAX_INSNS];
-    uint32_t live_in[XLATE_MAX_INSNS];  /* guest flags live before each insn */
+    struct insn insns[XLATE_MAX_INSNS + 1];     /* + 1: STI's shadow (translate.c) */
+    uint32_t live_in[XLATE_MAX_INSNS + 1];      /* guest flags live before each insn */
     const struct insn *in;              /* the instruction being emitted */
     uint32_t live;                      /* live_in of it */
     int nstubs;
-    struct stub stubs[XLATE_MAX_INSNS * 4 + 8];
+    struct stub stubs[(XLATE_MAX_INSNS + 1) * 4 + 8];
 };
+
+/* The next free stub; when the block has too many, a spare one and the
+ * emitter overflows (the driver retries a shorter block). */
+struct stub *stub_alloc(struct xlate *x);
 
 /* Callout info word layout for memory slow paths (dbt/callouts_mem.c). */
 #define MEMINFO_SIZE(i)     ((i) & 0xff)
