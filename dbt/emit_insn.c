@@ -20,7 +20,7 @@ static struct hop vmem(unsigned size, int64_t off)
  * [r13 + r10] (direct mode). */
 static struct hop guest_mem(const struct xlate *x, unsigned size)
 {
-    return HMEM(size, x->mem.base, x->mem.index, 1, x->mem.disp);
+    return HMEM(size, x->mem.base, x->mem.index, x->mem.scale, x->mem.disp);
 }
 
 /* AH/CH/DH/BH cannot be encoded next to a REX prefix: bring the byte into
@@ -68,6 +68,7 @@ static bool emit_generic(struct xlate *x)
     rw.mem_custom = in->has_mem;
     rw.mem_base = x->mem.base;
     rw.mem_index = x->mem.index;
+    rw.mem_scale = x->mem.scale;
     rw.mem_disp = x->mem.disp;
     emit_rewritten(x, &rw);
     if (after >= 0)

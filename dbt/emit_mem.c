@@ -82,11 +82,13 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
         }
         x->mem.base = HR_R13;
         x->mem.index = HR_R10;
+        x->mem.scale = 1;
         x->mem.disp = 0;
         return label_new(em);
     }
     x->mem.base = HR_R11;
     x->mem.index = HR_R10;
+    x->mem.scale = 1;
     x->mem.disp = 0;
     struct stub *s = stub_new(x);
     s->kind = STUB_MEM;
@@ -170,21 +172,23 @@ void emit_access_done(struct xlate *x, int after_label)
 /* Direct mode without a LEA: [r13 + base + disp] computed in 64 bits.
  * A sum outside [0, 4 GiB) is what IA-32 wraps; it lands in an alias of
  * RAM or in a hole of the window (shadow-mmu/physmem.c), so it is right
- * or faults into the exact slow path. Only base + disp (no index) keeps the
- * sum within the window's reach. */
-static bool direct_without_lea(const struct xlate *x, int seg, int addr_size, int index)
+ * or faults into the exact slow path. x86-64 addressing has room for one
+ * guest register besides r13: base + disp or index * scale + disp. */
+static bool direct_without_lea(const struct xlate *x, int seg, int addr_size, int base, int index)
 {
     return x->direct && !(x->key & (MODE_PAGING | MODE_SLOWMEM)) &&
-           MODE_SEG(x->key, seg) == SEGMODE_FLAT && addr_size == 4 && index < 0;
+           MODE_SEG(x->key, seg) == SEGMODE_FLAT && addr_size == 4 && (base < 0 || index < 0);
 }
 
 int emit_mem_operand(struct xlate *x, unsigned size_override, bool write)
 {
     const struct mem_operand *m = &x->in->mem;
     unsigned size = size_override ? size_override : m->size;
-    if (direct_without_lea(x, m->seg, m->addr_size, m->index)) {
+    if (direct_without_lea(x, m->seg, m->addr_size, m->base, m->index)) {
+        int reg = m->base >= 0 ? m->base : m->index;
         x->mem.base = HR_R13;
-        x->mem.index = (int8_t)(m->base >= 0 ? host_reg(m->base) : HR_NONE);
+        x->mem.index = (int8_t)(reg >= 0 ? host_reg(reg) : HR_NONE);
+        x->mem.scale = m->base >= 0 ? 1 : m->scale;
         x->mem.disp = m->disp;
         return label_new(x->em);
     }
@@ -194,9 +198,10 @@ int emit_mem_operand(struct xlate *x, unsigned size_override, bool write)
 
 int emit_stack_access(struct xlate *x, int32_t disp, unsigned size, bool write)
 {
-    if (direct_without_lea(x, S_SS, 4, -1)) {
+    if (direct_without_lea(x, S_SS, 4, R_ESP, -1)) {
         x->mem.base = HR_R13;
         x->mem.index = HR_R12;
+        x->mem.scale = 1;
         x->mem.disp = disp;
         return label_new(x->em);
     }

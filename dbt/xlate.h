@@ -34,7 +34,7 @@ struct xlate {
     /* The host operand for the guest memory operand just looked up:
      * [r11 + r10] (shadow map), [r13 + r10] (direct, after LEA) or
      * [r13 + base + disp] (direct, no LEA). */
-    struct { int8_t base, index; int32_t disp; } mem;
+    struct { int8_t base, index; uint8_t scale; int32_t disp; } mem;
     int ninsns;
     struct insn insns[XLATE_MAX_INSNS + 1];     /* + 1: STI's shadow (translate.c) */
     uint32_t live_in[XLATE_MAX_INSNS + 1];      /* guest flags live before each insn */

@@ -147,7 +147,7 @@ int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
             if (rw->mem_custom) {
                 o->mem.base = zreg(rw->mem_base, 8);
                 o->mem.index = zreg(rw->mem_index, 8);
-                o->mem.scale = rw->mem_index >= 0 ? 1 : 0;
+                o->mem.scale = rw->mem_index >= 0 ? (rw->mem_scale ? rw->mem_scale : 1) : 0;
                 o->mem.displacement = rw->mem_disp;
             } else {
                 o->mem.base = rw->mem_base_r13 ? ZYDIS_REGISTER_R13 : ZYDIS_REGISTER_R11;

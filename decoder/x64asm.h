@@ -65,6 +65,7 @@ struct rewrite {
     bool mem_base_r13;      /* with mem_to_r11_r10: [r13 + r10] instead */
     bool mem_custom;        /* with mem_to_r11_r10: [mem_base + mem_index + mem_disp] instead */
     int8_t mem_base, mem_index;   /* enum hreg, HR_NONE for none */
+    uint8_t mem_scale;            /* of mem_index: 1, 2, 4, 8 */
     int32_t mem_disp;
 };
 

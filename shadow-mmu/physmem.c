@@ -6,8 +6,8 @@
  *  - `window`: the translated code's view in the direct mode (paging off):
  *    guest physical X is window + X. Translated code forms window + base +
  *    disp32 in 64 bits (dbt/emit_mem.c), which lands anywhere in
- *    [window - 2 GiB, window + 6 GiB); IA-32 wraps that mod 4 GiB, so RAM
- *    is mapped again at window + 4 GiB (and its part above 2 GiB at
+ *    [window - 2 GiB, window + 34 GiB); IA-32 wraps that mod 4 GiB, so RAM
+ *    is mapped again every 4 GiB (and its part above 2 GiB at
  *    window - 2 GiB). Everything else stays PROT_NONE
  *    (holes fault), and pages holding translated code are read-only there,
  *    so a store to code faults into the exact slow path.
@@ -33,7 +33,11 @@
 #define GUARD_SIZE GUEST_PAGE_SIZE
 #define GIB (1ull << 30)
 #define WINDOW_BELOW (2 * GIB)
-#define WINDOW_SIZE (WINDOW_BELOW + 8 * GIB + (1u << 20))
+/* window + index * 8 + disp32 reaches 34 GiB: RAM is mapped again every
+ * 4 GiB up to there. Only the first alias is populated (negative index
+ * registers, a common loop idiom, land there); the others fault in. */
+#define WINDOW_ALIASES 9
+#define WINDOW_SIZE (WINDOW_BELOW + (WINDOW_ALIASES + 1) * 4 * GIB + (1u << 20))
 
 /* A range of address space, not backed, aligned to a huge page so the
  * first 2 MiB of guest RAM can be a huge page too. */
@@ -78,6 +82,9 @@ int physmem_init(struct physmem *pm, uint64_t size)
         mmap(window, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED ||
         mmap(window + 4 * GIB, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED)
         goto fail;
+    for (int k = 2; k <= WINDOW_ALIASES; k++)
+        if (mmap(window + k * 4 * GIB, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+            goto fail;
     if (size > 2 * GIB &&
         mmap(window - 2 * GIB, size - 2 * GIB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE,
              fd, (off_t)(2 * GIB)) == MAP_FAILED)
@@ -115,8 +122,9 @@ int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable)
         return -1;
     int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
     /* Every alias of the page (see the top of this file). */
-    int r = mprotect(pm->window + page, GUEST_PAGE_SIZE, prot) |
-            mprotect(pm->window + 4 * GIB + page, GUEST_PAGE_SIZE, prot);
+    int r = 0;
+    for (int k = 0; k <= WINDOW_ALIASES; k++)
+        r |= mprotect(pm->window + k * 4 * GIB + page, GUEST_PAGE_SIZE, prot);
     if (page >= 2 * GIB)
         r |= mprotect(pm->window - 4 * GIB + page, GUEST_PAGE_SIZE, prot);
     return r;
