@@ -506,6 +506,8 @@ static bool (*const handlers[INSN_KIND_COUNT])(struct xlate *) = {
 
 bool emit_insn(struct xlate *x)
 {
+    if (x->in->sse && !(x->key & MODE_OSFXSR))
+        return emit_ud(x);
     return handlers[x->in->kind](x);
 }
 

@@ -6,6 +6,8 @@ uint32_t mode_key(const struct vcpu *v)
     uint32_t k = v->cpl & 3;
     if (v->cr0 & 0x80000000u)
         k |= MODE_PAGING;
+    if (v->cr4 & (1u << 9))
+        k |= MODE_OSFXSR;
     for (int s = 0; s < S_COUNT; s++) {
         const struct segment *seg = &v->seg[s];
         bool expand_down = !(seg->attrib & SEG_ATTR_TYPE_CODE) && (seg->attrib & SEG_ATTR_TYPE_ED);

@@ -1,8 +1,8 @@
 /* The translation mode key: a block is valid only for the machine state it
  * was specialised on. Layout (bit numbers):
  *
- *   31      16 15 14 13 12 ... 4 3  2   1 0
- *   [  zero  ] SM [GS][FS][DS][SS][CS][ES] PG [CPL]
+ *   31    17 16 15 14 13 12 ... 4 3  2   1 0
+ *   [ zero ] FX SM [GS][FS][DS][SS][CS][ES] PG [CPL]     FX = CR4.OSFXSR
  *                 2 bits each: SEGMODE_*
  *
  * Segment bases are read from the vCPU at run time, so a base change needs
@@ -27,6 +27,8 @@ enum segmode {
  * (a store to translated code, a hole) is redone exactly. Never computed
  * by mode_key(); the run loop adds it for one block. */
 #define MODE_SLOWMEM       (1u << 15)
+/* CR4.OSFXSR: without it SSE instructions raise #UD. */
+#define MODE_OSFXSR        (1u << 16)
 
 uint32_t mode_key(const struct vcpu *v);
 

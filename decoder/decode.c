@@ -312,6 +312,13 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
         in->ident = true;
         return 0;
     }
+    /* The SSE/SSE2 instructions proper; the cache-control ones that came
+     * with them (PREFETCHh, xFENCE, CLFLUSH, MOVNTI) work whatever CR4 says. */
+    in->sse = (zi.meta.isa_ext == ZYDIS_ISA_EXT_SSE || zi.meta.isa_ext == ZYDIS_ISA_EXT_SSE2) &&
+              zi.meta.category != ZYDIS_CATEGORY_PREFETCH && zi.mnemonic != ZYDIS_MNEMONIC_SFENCE &&
+              zi.mnemonic != ZYDIS_MNEMONIC_LFENCE && zi.mnemonic != ZYDIS_MNEMONIC_MFENCE &&
+              zi.mnemonic != ZYDIS_MNEMONIC_CLFLUSH && zi.mnemonic != ZYDIS_MNEMONIC_MOVNTI &&
+              zi.mnemonic != ZYDIS_MNEMONIC_PAUSE;
     if (zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY || !isa_supported(zi.meta.isa_ext))
         in->kind = INSN_UD;
     else if (in->kind == INSN_GENERIC && category_needs_handler(zi.meta.category))

@@ -82,6 +82,7 @@ struct insn {
     int8_t high8;           /* an explicit AH/CH/DH/BH operand: its R_* base (EAX…EBX), else -1 */
     bool ident;             /* the bytes mean the same in 64-bit mode: copy them */
     bool lock;
+    bool sse;               /* an SSE/SSE2 instruction: #UD unless CR4.OSFXSR (SDM 13.1.3) */
 };
 
 /* Decodes one instruction at guest `eip` from `avail` bytes. Returns 0, or

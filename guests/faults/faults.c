@@ -3,7 +3,7 @@
  * EIP, registers, the instruction disassembled) and exit with status 3.
  * Not run under QEMU, which would triple-fault and reset. The multiboot
  * command line picks the fault: "ud", "de", "de-overflow", "store-hole",
- * "fetch-hole", "int3". */
+ * "fetch-hole", "sse-off", "int3". */
 #include "guest.h"
 
 static int prefix_cmp(const char *a, const char *b, size_t n)
@@ -38,6 +38,8 @@ int main(void)
         *(volatile uint32_t *)0xf0000000u = 1;
     if (has_word(cmd, "fetch-hole"))
         ((void (*)(void))0xe0000000u)();
+    if (has_word(cmd, "sse-off"))
+        __asm__ volatile("xorps %xmm0, %xmm0");      /* CR4.OSFXSR is 0: #UD */
     if (has_word(cmd, "int3"))
         __asm__ volatile("int3");
     printf("no fault\n");

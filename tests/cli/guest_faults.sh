@@ -28,6 +28,7 @@ expect_fault de-overflow "guest exception 0 (#DE"
 expect_fault store-hole "guest access outside RAM at linear address f0000000"
 expect_fault fetch-hole "outside RAM at linear address e0000000"
 expect_fault int3 "guest exception 3 (#BP"
+expect_fault sse-off "guest exception 6 (#UD"
 
 "$bt" --stats-json "$tmp/stats.json" "$hello" </dev/null >/dev/null 2>&1
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/stats.json" &&
