@@ -4,7 +4,7 @@
  * cdecl; the C prototypes are in smc.c. Code that smc.c patches exports a
  * label on the patched bytes. */
 
-    .section .data.smc, "awx"
+    .section .smc_code, "awx", @progbits
     .balign 4096
 
 /* uint32_t smc_imm(void): returns its MOV's imm32 (smc.c patches it). */
