@@ -80,8 +80,17 @@ static bool emit_generic(struct xlate *x)
 
 static bool emit_lea(struct xlate *x)
 {
-    emit_ea(x, &x->in->mem);
+    const struct mem_operand *m = &x->in->mem;
     unsigned sz = x->in->opsize;
+    if (m->addr_size == 4 && (m->base >= 0 || m->index >= 0)) {
+        /* One host LEA: a 32-bit (or 16-bit) destination keeps the low
+         * bits of the 64-bit sum, which is IA-32's wrap-around. */
+        int base = m->base >= 0 ? host_reg(m->base) : HR_NONE;
+        int index = m->index >= 0 ? host_reg(m->index) : HR_NONE;
+        EMIT(x->em, X_LEA, HREG(host_reg(x->in->reg), sz), HMEM(0, base, index, m->scale, m->disp));
+        return true;
+    }
+    emit_ea(x, m);
     EMIT(x->em, X_MOV, HREG(host_reg(x->in->reg), sz), HREG(HR_R10, sz));
     return true;
 }
