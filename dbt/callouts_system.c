@@ -93,6 +93,44 @@ static bool unsupported(struct vcpu *v, const struct insn *in)
     return false;
 }
 
+/* MASKMOVQ/MASKMOVDQU: store the bytes of register `reg` whose byte in
+ * register `rm` has its top bit set, to DS:[EDI] (segment overridable),
+ * each byte as its own store (SDM MASKMOVDQU). The only MMX/SSE
+ * instructions with a hidden memory operand: done here on the FXSAVE image
+ * the callout trampoline left in the vCPU. MASKMOVQ is an MMX instruction:
+ * it empties nothing but makes the x87 stack all valid with TOP = 0. */
+static bool maskmov(struct vcpu *v, const struct insn *in, unsigned reg, unsigned rm)
+{
+    /* 66: the XMM form; a segment prefix overrides DS. */
+    bool xmm = false;
+    int seg = S_DS;
+    for (const uint8_t *p = in->bytes; p < insn_opcode(in); p++) {
+        static const uint8_t sreg_prefix[S_COUNT] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
+        if (*p == 0x66)
+            xmm = true;
+        for (int s = 0; s < S_COUNT; s++)
+            if (*p == sreg_prefix[s])
+                seg = s;
+    }
+    if (xmm && !(v->cr4 & (1u << 9))) {
+        raise_exception(v, 6, 0, false);
+        return false;
+    }
+    unsigned n = xmm ? 16 : 8;
+    const uint8_t *data = v->fpu_state + (xmm ? 160 + 16 * reg : 32 + 16 * reg);
+    const uint8_t *mask = v->fpu_state + (xmm ? 160 + 16 * rm : 32 + 16 * rm);
+    uint32_t edi = in->addr_size == 2 ? v->regs[R_EDI] & 0xffff : v->regs[R_EDI];
+    for (unsigned i = 0; i < n; i++)
+        if (((mask[i] & 0x80) || dbt_broken("maskmov")) && !gmem_write(v, seg, edi + i, 1, &data[i]))
+            return false;
+    if (!xmm) {
+        v->fpu_state[4] = 0xff;                     /* abridged tag word: all valid */
+        v->fpu_state[3] &= (uint8_t)~0x38;          /* FSW.TOP = 0 */
+    }
+    v->eip = in->eip + in->len;
+    return true;
+}
+
 /* Far JMP/CALL to a code segment at the same privilege level (SDM vol. 3,
  * 5.8.1); call gates and task switches belong to ring compression. */
 static bool far_transfer(struct vcpu *v, const struct insn *in, uint16_t sel, uint32_t off, bool call)
@@ -186,6 +224,8 @@ static bool emulate(struct vcpu *v, const struct insn *in)
             v->eip = next;
             return true;
         }
+        case 0xf7:                       /* MASKMOVQ mm, mm / MASKMOVDQU xmm, xmm */
+            return maskmov(v, in, reg, rm);
         case 0xa0: case 0xa8: case 0xa1: case 0xa9: {   /* PUSH/POP FS/GS */
             int sreg = (b & 8) ? S_GS : S_FS;
             unsigned size = in->opsize;
