@@ -11,6 +11,7 @@
 #include "common/stats.h"
 #include "dbt/translate.h"
 #include "decoder/insn.h"
+#include "ring-compression/segment.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -69,17 +70,20 @@ static bool load_segment(struct vcpu *v, int sreg, uint16_t sel)
         return false;
     }
     uint32_t d[2];
-    if (!gmem_read_linear(v, v->gdtr_base + (sel & ~7u), 8, d))
+    gva_t at = v->gdtr_base + (sel & ~7u);
+    if (!gmem_read_linear(v, at, 8, d))
         return false;
-    s.base = (d[0] >> 16) | ((d[1] & 0xff) << 16) | (d[1] & 0xff000000u);
-    s.limit = (d[0] & 0xffff) | (d[1] & 0x000f0000u);
-    s.attrib = (d[1] >> 8) & 0xf0ff;
-    if (s.attrib & SEG_ATTR_G)
-        s.limit = (s.limit << 12) | 0xfff;
-    if (!(s.attrib & SEG_ATTR_P)) {
-        raise_exception(v, sreg == S_SS ? 12 : 11, sel & ~3u, true);
+    struct seg_fault f;
+    if (!seg_check_load(v, sreg, sel, d, &f)) {
+        raise_exception(v, f.vector, f.error_code, true);
         return false;
     }
+    /* The CPU marks the descriptor accessed (type bit 0) when it loads it. */
+    if (!(d[1] & (1u << 8))) {
+        d[1] |= 1u << 8;
+        gmem_write_linear(v, at + 4, 4, &d[1]);
+    }
+    seg_from_descriptor(&s, sel, d);
     v->seg[sreg] = s;
     vcpu_segment_changed(v, sreg);
     return true;

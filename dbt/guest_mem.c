@@ -96,6 +96,11 @@ bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out)
     return access_linear(v, la, size, false, out);
 }
 
+bool gmem_write_linear(struct vcpu *v, gva_t la, unsigned size, const void *in)
+{
+    return access_linear(v, la, size, true, (void *)in);
+}
+
 uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m)
 {
     uint32_t ea = (uint32_t)m->disp;

@@ -17,6 +17,7 @@ bool gmem_read(struct vcpu *v, int seg, uint32_t offset, unsigned size, void *ou
 bool gmem_write(struct vcpu *v, int seg, uint32_t offset, unsigned size, const void *in);
 /* Linear-address accesses (descriptor tables): no segment checks. */
 bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out);
+bool gmem_write_linear(struct vcpu *v, gva_t la, unsigned size, const void *in);
 /* Effective address (offset) of a decoded memory operand. */
 uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m);
 /* Decodes the guest instruction at CS:cur_eip (for callouts that need
