@@ -358,3 +358,19 @@ uint64_t callout_bitmem(struct vcpu *v)
         stop_after(v, in.len);
     return 0;
 }
+
+/* RDTSC: the host's TSC, kept monotonic. The host is itself a VM whose
+ * vCPUs' TSCs need not agree, and bt386 may migrate between them, while
+ * a CPU's TSC never goes backwards. A callout (~100 ns) instead of the
+ * copied instruction; CR4.TSD arrives with ring compression. */
+uint64_t callout_rdtsc(struct vcpu *v)
+{
+    uint64_t t = __builtin_ia32_rdtsc();
+    if (t <= v->last_tsc)
+        t = v->last_tsc + 1;
+    v->last_tsc = t;
+    v->regs[R_EAX] = (uint32_t)t;
+    v->regs[R_EDX] = (uint32_t)(t >> 32);
+    g_stats.callouts[CALLOUT_rdtsc]++;
+    return 0;
+}

@@ -21,6 +21,7 @@ uint64_t callout_io(struct vcpu *v);
 /* String instructions: info = op | size << 4 | rep << 8 | seg << 12 | addr_size << 16 | len << 24 */
 uint64_t callout_string(struct vcpu *v);
 uint64_t callout_cpuid(struct vcpu *v);
+uint64_t callout_rdtsc(struct vcpu *v);
 uint64_t callout_popf(struct vcpu *v);      /* info = len | opsize << 8 */
 uint64_t callout_hlt(struct vcpu *v);       /* info = len */
 uint64_t callout_bcd(struct vcpu *v);       /* info = op | imm << 8 */

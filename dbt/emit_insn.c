@@ -420,9 +420,7 @@ static bool emit_cpuid(struct xlate *x)
 
 static bool emit_rdtsc(struct xlate *x)
 {
-    /* Host RDTSC writes EDX:EAX zero-extended: the guest's view of the TSC
-     * is the host's (no offset yet; CR4.TSD arrives with ring compression). */
-    emit_raw(x->em, x->in->bytes, x->in->len);
+    emit_callout(x, callout_rdtsc, 0);
     return true;
 }
 

@@ -76,7 +76,6 @@ struct vcpu {
     uint32_t eip;
     uint32_t eflags;           /* full EFLAGS; live bits only valid in the monitor */
     uint64_t host_rsp;         /* monitor stack pointer at TC entry */
-    uint64_t host_flags;       /* scratch: RFLAGS saved by the callout trampoline */
     uint64_t scratch[4];       /* scratch slots for emitted sequences */
     uint32_t exit_reason;      /* enum tc_exit */
     uint32_t exit_eip;         /* guest EIP the exit wants to go to */
@@ -115,8 +114,7 @@ struct vcpu {
     uint32_t cpl;
     bool halted;
     bool in_tc;                /* between tc_enter and its return (signals.c) */
-    bool interrupt_shadow;     /* STI / MOV SS: no interrupt before the next insn */
-    uint64_t tsc_offset;
+    uint64_t last_tsc;         /* the guest's TSC never goes backwards (callout_rdtsc) */
     uint8_t fpu_state[512] __attribute__((aligned(16)));   /* FXSAVE image */
 };
 
