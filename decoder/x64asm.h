@@ -21,11 +21,10 @@ enum hreg {
 };
 
 #define X64_MNEMONICS(X) \
-    X(MOV) X(MOVZX) X(MOVSX) X(LEA) X(ADD) X(SUB) X(AND) X(OR) X(XOR) X(CMP) \
-    X(TEST) X(SHR) X(SHL) X(SHRX) X(XCHG) X(NOT) X(NEG) X(PUSHFQ) X(POPFQ) \
-    X(PUSH) X(POP) X(CALL) X(JMP) X(JRCXZ) X(RET) X(UD2) X(BSWAP) X(LAHF) \
-    X(SAHF) X(SETO) X(JMP8) X(CMOVZ) X(INC) X(DEC) X(FXSAVE64) X(FXRSTOR64) X(NOP) \
-    X(DIV) X(IDIV) X(JO) X(JNO) X(JB) X(JNB) X(JZ) X(JNZ) X(JBE) X(JNBE) \
+    X(MOV) X(MOVZX) X(LEA) X(AND) X(OR) X(XOR) X(CMP) X(TEST) \
+    X(SHR) X(SHL) X(SHRX) X(XCHG) X(PUSHFQ) X(POPFQ) X(CALL) X(JMP) \
+    X(JMP8) X(JRCXZ) X(UD2) X(DIV) X(IDIV) \
+    X(JO) X(JNO) X(JB) X(JNB) X(JZ) X(JNZ) X(JBE) X(JNBE) \
     X(JS) X(JNS) X(JP) X(JNP) X(JL) X(JNL) X(JLE) X(JNLE)
 
 enum x64_mnemonic {
@@ -62,7 +61,6 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
 struct rewrite {
     bool mem_to_r11_r10;    /* memory operand -> [r11 + r10] */
     bool high8_to_r9b;      /* the AH/CH/DH/BH operand -> r9b */
-    bool mem_base_r13;      /* with mem_to_r11_r10: [r13 + r10] instead */
     bool mem_custom;        /* with mem_to_r11_r10: [mem_base + mem_index + mem_disp] instead */
     int8_t mem_base, mem_index;   /* enum hreg, HR_NONE for none */
     uint8_t mem_scale;            /* of mem_index: 1, 2, 4, 8 */
