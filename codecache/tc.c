@@ -104,13 +104,14 @@ static unsigned hash_of(gva_t eip, uint32_t key)
     return (eip ^ (eip >> 16) ^ (key * 0x9e3779b1u)) & (HASH_BUCKETS - 1);
 }
 
-struct tc_block *tc_block_new(gva_t eip, uint32_t key)
+struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base)
 {
     struct tc_block *b = calloc(1, sizeof *b);
     if (!b)
         panic("out of memory for a translated block");
     b->eip = eip;
     b->key = key;
+    b->cs_base = cs_base;
     return b;
 }
 
@@ -194,11 +195,11 @@ void tc_block_publish(struct tc_block *b, size_t used)
     g_stats.tc_bytes += used;
 }
 
-struct tc_block *tc_lookup(gva_t eip, uint32_t key)
+struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base)
 {
     g_stats.tc_lookups++;
     for (struct tc_block *b = hash[hash_of(eip, key)]; b; b = b->hash_next)
-        if (b->eip == eip && b->key == key) {
+        if (b->eip == eip && b->key == key && b->cs_base == cs_base) {
             g_stats.tc_lookup_hits++;
             return b;
         }

@@ -31,7 +31,9 @@
     X(smc_blocks_invalidated, "TC blocks invalidated by guest stores")           \
     X(tc_flushes,             "whole-TC flushes")                                \
     X(tc_capacity,            "bytes of TC memory")                              \
-    X(translate_ns,           "nanoseconds spent translating")
+    X(translate_ns,           "nanoseconds spent translating")                   \
+    X(guest_events,           "exceptions and interrupts delivered through the guest IDT") \
+    X(task_switches,          "hardware task switches")
 
 /* X(name, description): why the TC returned to the monitor. */
 #define STATS_EXIT_REASONS(X)                                                    \

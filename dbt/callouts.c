@@ -10,6 +10,9 @@
 #include "common/panic.h"
 #include "common/stats.h"
 #include "devices/bus.h"
+#include "ring-compression/debug.h"
+#include "ring-compression/descriptors.h"
+#include "ring-compression/sysregs.h"
 #include "shadow-mmu/shadow.h"
 
 #include <string.h>
@@ -19,6 +22,7 @@ void raise_exception(struct vcpu *v, int vector, uint32_t error_code, bool has_e
     v->exception = vector;
     v->error_code = error_code;
     v->has_error_code = has_error;
+    v->event_soft = false;
     v->eip = v->cur_eip;
     v->stop_request = 1;
     g_stats.exits[EXIT_exception]++;
@@ -58,6 +62,15 @@ uint64_t callout_mem_slow(struct vcpu *v)
         if (!gmem_check_segment(v, seg, offset, size, write))
             return 0;
         la = (gva_t)(v->seg[seg].base + offset);
+        /* MODE_STEP makes every access checked: the alignment check and
+         * data breakpoints live here. */
+        if ((v->cr0 & CR0_AM) && (v->eflags & EFL_AC) && v->cpl == 3 && (la & (size - 1)) &&
+            size <= 8) {
+            raise_exception(v, 17, 0, true);
+            return 0;
+        }
+        if (v->dr[7] & 0xff)
+            dbg_data_access(v, la, size, write);
     }
     uint64_t addend;
     struct shadow_fault f;
@@ -91,6 +104,31 @@ uint64_t callout_exception(struct vcpu *v)
 {
     uint32_t info = v->callout_info;
     raise_exception(v, (int)(info & 0xff), 0, false);
+    if (info & EXCINFO_SOFT) {
+        /* INT n, INT3, INTO: a trap whose frame holds the next EIP, and
+         * whose gate DPL is checked against the CPL. */
+        v->event_soft = true;
+        v->eip = v->cur_eip + (info >> 16);
+    }
+    return 0;
+}
+
+/* Port access from CPL > IOPL: the TSS's I/O permission bitmap decides. */
+static bool io_allowed(struct vcpu *v, uint16_t port, unsigned size)
+{
+    if (v->cpl <= ((v->eflags >> 12) & 3))
+        return true;
+    return io_permitted(v, port, size);
+}
+
+uint64_t callout_cli_sti(struct vcpu *v)
+{
+    /* Only translated at CPL > 0 (CPL 0 is always <= IOPL: inline). */
+    if (v->cpl > ((v->eflags >> 12) & 3)) {
+        raise_exception(v, 13, 0, true);
+        return 0;
+    }
+    v->if_flag = (uint8_t)(v->callout_info & 1);
     return 0;
 }
 
@@ -106,6 +144,8 @@ uint64_t callout_io(struct vcpu *v)
     unsigned size = (info >> 16) & 0xf;
     uint16_t port = (info & (1u << 20)) ? (uint16_t)v->regs[R_EDX] : (uint16_t)info;
     bool in = info & (1u << 21);
+    if (!io_allowed(v, port, size))
+        return 0;
     if (in) {
         g_stats.callouts[CALLOUT_io_in]++;
         set_reg_part(v, R_EAX, size, io_read(port, size));
@@ -134,6 +174,8 @@ uint64_t callout_string(struct vcpu *v)
     bool cmp = op == STR_CMPS || op == STR_SCAS;
     g_stats.callouts[CALLOUT_string_op]++;
     v->smc_hit = false;
+    if ((op == STR_INS || op == STR_OUTS) && !io_allowed(v, (uint16_t)v->regs[R_EDX], size))
+        return 0;
 
     for (;;) {
         if (rep && (v->regs[R_ECX] & amask) == 0)
@@ -215,14 +257,22 @@ uint64_t callout_popf(struct vcpu *v)
         mask |= EFL_IF;
     if (size == 2)
         mask &= 0xffff;
-    vcpu_set_eflags(v, ((old & ~mask) | (val & mask)) & ~EFL_RF);
+    uint32_t now = ((old & ~mask) | (val & mask)) & ~EFL_RF;
+    vcpu_set_eflags(v, now);
     v->regs[R_ESP] += size;
+    /* TF and AC are in the translation mode (single-step, alignment). */
+    if ((now ^ old) & (EFL_TF | EFL_AC))
+        stop_after(v, info & 0xff);
     return 0;
 }
 
 uint64_t callout_hlt(struct vcpu *v)
 {
     g_stats.callouts[CALLOUT_hlt]++;
+    if (v->cpl != 0) {
+        raise_exception(v, 13, 0, true);
+        return 0;
+    }
     v->halted = true;
     stop_after(v, v->callout_info);
     g_stats.exits[EXIT_halt]++;
@@ -365,10 +415,11 @@ uint64_t callout_bitmem(struct vcpu *v)
  * copied instruction; CR4.TSD arrives with ring compression. */
 uint64_t callout_rdtsc(struct vcpu *v)
 {
-    uint64_t t = __builtin_ia32_rdtsc();
-    if (t <= v->last_tsc)
-        t = v->last_tsc + 1;
-    v->last_tsc = t;
+    if ((v->cr4 & CR4_TSD) && v->cpl != 0) {
+        raise_exception(v, 13, 0, true);
+        return 0;
+    }
+    uint64_t t = sys_read_tsc(v);
     v->regs[R_EAX] = (uint32_t)t;
     v->regs[R_EDX] = (uint32_t)(t >> 32);
     g_stats.callouts[CALLOUT_rdtsc]++;

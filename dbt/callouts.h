@@ -13,8 +13,12 @@
  * addend for [r11 + r10]. info: MEMINFO_* (dbt/xlate.h). */
 uint64_t callout_mem_slow(struct vcpu *v);
 /* Raises exception vector (info & 0xff) at cur_eip; the instruction did
- * nothing. */
+ * nothing. With EXCINFO_SOFT, a software interrupt (INT n, INT3, INTO) of
+ * length info >> 16: the frame's EIP is the next instruction. */
 uint64_t callout_exception(struct vcpu *v);
+#define EXCINFO_SOFT 0x100
+/* CLI (info 0) or STI (info 1) at CPL > 0: #GP(0) unless CPL <= IOPL. */
+uint64_t callout_cli_sti(struct vcpu *v);
 /* IN/OUT: info = port | size << 16 | (port in DX) << 20 | (IN) << 21 */
 uint64_t callout_io(struct vcpu *v);
 #define IOINFO(port, size, dx, in) ((port) | ((size) << 16) | ((dx) << 20) | ((in) << 21))

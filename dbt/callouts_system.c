@@ -1,23 +1,28 @@
 /* Privileged and sensitive instructions reached through callouts: CPUID
- * (the virtual CPU bt386 defines), and the first system instructions a
- * Multiboot kernel uses: LGDT/LIDT, SGDT/SIDT, MOV to and from CRn, MOV to
- * and from segment registers, PUSH/POP sreg, far JMP, CLTS, INVD, WBINVD,
- * INVLPG. Each re-decodes the instruction at cur_eip and leaves the TC,
- * because it may change the translation mode. The full privileged
- * architecture (checks at CPL > 0, gates, task switches…) belongs to the
- * ring-compression issue; what is not handled yet raises #UD and says so. */
+ * (the virtual CPU bt386 defines) and the system instructions: descriptor
+ * tables (LGDT…SLDT, STR, LLDT, LTR), LAR/LSL/VERR/VERW, ARPL, control and
+ * debug registers, MSRs, SYSENTER/SYSEXIT, segment loads (MOV/PUSH/POP
+ * sreg, LDS…LSS), far CALL/JMP/RET and IRET. Each re-decodes the
+ * instruction at cur_eip, fetches its operands, checks the CPL for the
+ * privileged ones (#GP(0) above 0), hands the rule to ring-compression/,
+ * and leaves the TC, because the translation mode may have changed. */
 #include "dbt/callouts.h"
 #include "dbt/guest_mem.h"
 #include "common/stats.h"
 #include "dbt/translate.h"
 #include "decoder/insn.h"
-#include "ring-compression/segment.h"
+#include "ring-compression/descriptors.h"
+#include "ring-compression/far.h"
+#include "ring-compression/sysregs.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* CPUID: only what bt386 really implements. Family 6, model 1. */
-#define CPUID_FEATURES_EDX ((1u << 0) /* FPU */ | (1u << 4) /* TSC */ | (1u << 8) /* CX8 */ | \
+/* CPUID: only what bt386 really implements. Family 6, model 3, stepping 3
+ * (a P6 that has SYSENTER: family 6 below model 3 stepping 3 sets SEP
+ * without it, and Linux checks for that). */
+#define CPUID_FEATURES_EDX ((1u << 0) /* FPU */ | (1u << 2) /* DE */ | (1u << 4) /* TSC */ | \
+                            (1u << 5) /* MSR */ | (1u << 8) /* CX8 */ | (1u << 11) /* SEP */ | \
                             (1u << 15) /* CMOV */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
                             (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
 
@@ -33,7 +38,7 @@ uint64_t callout_cpuid(struct vcpu *v)
         memcpy(&out[3], vendor + 4, 4);     /* EDX */
         memcpy(&out[2], vendor + 8, 4);     /* ECX */
     } else if (leaf == 1) {
-        out[0] = 0x00000611;
+        out[0] = 0x00000633;
         out[3] = CPUID_FEATURES_EDX & (dbt_broken("cpuid") ? ~(1u << 26) : ~0u);
     } else if (leaf == 0x80000000) {
         out[0] = 0x80000004;
@@ -45,48 +50,6 @@ uint64_t callout_cpuid(struct vcpu *v)
     v->regs[R_ECX] = out[2];
     v->regs[R_EDX] = out[3];
     return 0;
-}
-
-/* Loads a segment register from the GDT (protected mode, SDM vol. 3, 5.4).
- * Returns false after raising the fault. */
-static bool load_segment(struct vcpu *v, int sreg, uint16_t sel)
-{
-    struct segment s = { .selector = sel };
-    if ((sel & ~3u) == 0) {
-        if (sreg == S_SS || sreg == S_CS) {
-            raise_exception(v, 13, 0, true);
-            return false;
-        }
-        v->seg[sreg] = s;               /* null: unusable, P = 0 */
-        vcpu_segment_changed(v, sreg);
-        return true;
-    }
-    if (sel & 4) {                       /* LDT: the ring-compression issue */
-        raise_exception(v, 13, sel & ~3u, true);
-        return false;
-    }
-    if ((uint32_t)(sel | 7) > v->gdtr_limit) {
-        raise_exception(v, 13, sel & ~3u, true);
-        return false;
-    }
-    uint32_t d[2];
-    gva_t at = v->gdtr_base + (sel & ~7u);
-    if (!gmem_read_linear(v, at, 8, d))
-        return false;
-    struct seg_fault f;
-    if (!seg_check_load(v, sreg, sel, d, &f)) {
-        raise_exception(v, f.vector, f.error_code, true);
-        return false;
-    }
-    /* The CPU marks the descriptor accessed (type bit 0) when it loads it. */
-    if (!(d[1] & (1u << 8))) {
-        d[1] |= 1u << 8;
-        gmem_write_linear(v, at + 4, 4, &d[1]);
-    }
-    seg_from_descriptor(&s, sel, d);
-    v->seg[sreg] = s;
-    vcpu_segment_changed(v, sreg);
-    return true;
 }
 
 static bool unsupported(struct vcpu *v, const struct insn *in)
@@ -135,22 +98,204 @@ static bool maskmov(struct vcpu *v, const struct insn *in, unsigned reg, unsigne
     return true;
 }
 
-/* Far JMP/CALL to a code segment at the same privilege level (SDM vol. 3,
- * 5.8.1); call gates and task switches belong to ring compression. */
-static bool far_transfer(struct vcpu *v, const struct insn *in, uint16_t sel, uint32_t off, bool call)
+/* The r/m16 operand of a group-6 or LAR-like instruction. */
+static bool read_rm16(struct vcpu *v, const struct insn *in, uint8_t modrm, uint16_t *out)
 {
-    unsigned size = in->opsize;
-    uint32_t esp = v->regs[R_ESP];
-    uint32_t old_cs = v->seg[S_CS].selector, ret = in->eip + in->len;
-    if (call && (!gmem_write(v, S_SS, esp - size, size, &old_cs) ||
-                 !gmem_write(v, S_SS, esp - 2 * size, size, &ret)))
-        return false;
-    if (!load_segment(v, S_CS, sel))
-        return false;
-    if (call)
-        v->regs[R_ESP] = esp - 2 * size;
-    v->eip = size == 2 ? off & 0xffff : off;
+    uint32_t val = 0;
+    if (in->has_mem) {
+        if (!gmem_read(v, in->mem.seg, gmem_effective_address(v, &in->mem), 2, &val))
+            return false;
+    } else {
+        val = v->regs[modrm & 7];
+    }
+    *out = (uint16_t)val;
     return true;
+}
+
+/* SLDT, STR, SMSW: 16 bits to memory, the operand size to a register. */
+static bool store_rm(struct vcpu *v, const struct insn *in, uint8_t modrm, uint32_t val)
+{
+    if (in->has_mem)
+        return gmem_write(v, in->mem.seg, gmem_effective_address(v, &in->mem), 2, &val);
+    uint32_t *r = &v->regs[modrm & 7];
+    *r = in->opsize == 2 ? (*r & 0xffff0000u) | (val & 0xffff) : val;
+    return true;
+}
+
+static void set_zf(struct vcpu *v, bool zf)
+{
+    v->eflags = zf ? v->eflags | EFL_ZF : v->eflags & ~EFL_ZF;
+}
+
+/* Instructions only CPL 0 may execute raise #GP(0) above it. */
+static bool privileged(struct vcpu *v)
+{
+    if (v->cpl == 0)
+        return true;
+    raise_exception(v, 13, 0, true);
+    return false;
+}
+
+/* LDS, LES, LFS, LGS, LSS: offset then selector from memory. */
+static bool load_far_pointer(struct vcpu *v, const struct insn *in, int sreg, unsigned reg)
+{
+    if (!in->has_mem) {
+        raise_exception(v, 6, 0, false);
+        return false;
+    }
+    uint32_t ea = gmem_effective_address(v, &in->mem), off = 0;
+    uint16_t sel = 0;
+    if (!gmem_read(v, in->mem.seg, ea, in->opsize, &off) ||
+        !gmem_read(v, in->mem.seg, ea + in->opsize, 2, &sel) || !seg_load(v, sreg, sel))
+        return false;
+    v->regs[reg] = in->opsize == 2 ? (v->regs[reg] & 0xffff0000u) | (off & 0xffff) : off;
+    return true;
+}
+
+static bool group6(struct vcpu *v, const struct insn *in, uint8_t modrm)
+{
+    unsigned op = (modrm >> 3) & 7;
+    uint16_t sel;
+    bool ok;
+    switch (op) {
+    case 0: return store_rm(v, in, modrm, v->ldtr.selector);              /* SLDT */
+    case 1: return store_rm(v, in, modrm, v->tr.selector);                /* STR */
+    case 2: case 3:                                                        /* LLDT, LTR */
+        if (!privileged(v) || !read_rm16(v, in, modrm, &sel))
+            return false;
+        return op == 2 ? sys_lldt(v, sel) : sys_ltr(v, sel);
+    case 4: case 5:                                                        /* VERR, VERW */
+        if (!read_rm16(v, in, modrm, &sel) || !sys_verr_verw(v, sel, op == 5, &ok))
+            return false;
+        set_zf(v, ok);
+        return true;
+    default:
+        return unsupported(v, in);
+    }
+}
+
+static bool group7(struct vcpu *v, const struct insn *in, uint8_t modrm)
+{
+    unsigned op = (modrm >> 3) & 7;
+    if (op == 4)                                                           /* SMSW */
+        return store_rm(v, in, modrm, in->has_mem ? v->cr0 & 0xffff : v->cr0);
+    if (op == 6) {                                                         /* LMSW */
+        uint16_t val;
+        if (!privileged(v) || !read_rm16(v, in, modrm, &val))
+            return false;
+        /* Only PE, MP, EM, TS; PE cannot be cleared this way. */
+        v->cr0 = (v->cr0 & ~0xeu) | (val & 0xfu) | (v->cr0 & CR0_PE);
+        return true;
+    }
+    if (op == 7)                                                           /* INVLPG */
+        return privileged(v);    /* nothing cached without paging */
+    if (!in->has_mem || op == 5)
+        return unsupported(v, in);
+    uint32_t ea = gmem_effective_address(v, &in->mem);
+    if (op == 2 || op == 3) {                                              /* LGDT, LIDT */
+        uint16_t limit;
+        uint32_t base;
+        if (!privileged(v) || !gmem_read(v, in->mem.seg, ea, 2, &limit) ||
+            !gmem_read(v, in->mem.seg, ea + 2, 4, &base))
+            return false;
+        if (in->opsize == 2)
+            base &= 0x00ffffff;
+        if (op == 2) {
+            v->gdtr_base = base;
+            v->gdtr_limit = limit;
+        } else {
+            v->idtr_base = base;
+            v->idtr_limit = limit;
+        }
+        return true;
+    }
+    uint16_t limit = op == 0 ? v->gdtr_limit : v->idtr_limit;             /* SGDT, SIDT */
+    uint32_t base = op == 0 ? v->gdtr_base : v->idtr_base;
+    return gmem_write(v, in->mem.seg, ea, 2, &limit) && gmem_write(v, in->mem.seg, ea + 2, 4, &base);
+}
+
+static bool push_sreg(struct vcpu *v, const struct insn *in, int sreg)
+{
+    uint32_t esp = v->regs[R_ESP], val = v->seg[sreg].selector;
+    if (!gmem_write(v, S_SS, esp - in->opsize, in->opsize, &val))
+        return false;
+    v->regs[R_ESP] = esp - in->opsize;
+    return true;
+}
+
+static bool pop_sreg(struct vcpu *v, const struct insn *in, int sreg)
+{
+    uint32_t esp = v->regs[R_ESP], val = 0;
+    if (!gmem_read(v, S_SS, esp, in->opsize, &val) || !seg_load(v, sreg, (uint16_t)val))
+        return false;
+    v->regs[R_ESP] = esp + in->opsize;
+    v->ss_shadow = sreg == S_SS;
+    return true;
+}
+
+static bool twobyte(struct vcpu *v, const struct insn *in, const uint8_t *op)
+{
+    uint8_t b = op[1], modrm = op[2], reg = (modrm >> 3) & 7, rm = modrm & 7;
+    uint32_t val;
+    switch (b) {
+    case 0x00: return group6(v, in, modrm);
+    case 0x01: return group7(v, in, modrm);
+    case 0x02: case 0x03: {                                  /* LAR, LSL */
+        uint16_t sel;
+        bool ok;
+        if (!read_rm16(v, in, modrm, &sel) || !sys_lar_lsl(v, sel, b == 0x03, &ok, &val))
+            return false;
+        set_zf(v, ok);
+        if (ok)
+            v->regs[reg] = in->opsize == 2 ? (v->regs[reg] & 0xffff0000u) | (val & 0xffff) : val;
+        return true;
+    }
+    case 0x06:                                               /* CLTS */
+        if (!privileged(v))
+            return false;
+        v->cr0 &= ~CR0_TS;
+        return true;
+    case 0x08: case 0x09:                                    /* INVD, WBINVD: no caches */
+        return privileged(v);
+    case 0x20:                                               /* MOV r32, CRn */
+        if (!privileged(v) || !sys_read_cr(v, reg, &val))
+            return false;
+        v->regs[rm] = val;
+        return true;
+    case 0x22:                                               /* MOV CRn, r32 */
+        return privileged(v) && sys_write_cr(v, reg, v->regs[rm]);
+    case 0x21:                                               /* MOV r32, DRn */
+        if (!privileged(v) || !sys_read_dr(v, reg, &val))
+            return false;
+        v->regs[rm] = val;
+        return true;
+    case 0x23:                                               /* MOV DRn, r32 */
+        return privileged(v) && sys_write_dr(v, reg, v->regs[rm]);
+    case 0x30: return privileged(v) && sys_wrmsr(v);
+    case 0x32: return privileged(v) && sys_rdmsr(v);
+    case 0x33:                                               /* RDPMC: two counters, never counting */
+        if ((!(v->cr4 & CR4_PCE) && !privileged(v)) || v->regs[R_ECX] > 1) {
+            if (v->exception < 0)
+                raise_exception(v, 13, 0, true);
+            return false;
+        }
+        v->regs[R_EAX] = v->regs[R_EDX] = 0;
+        return true;
+    case 0x34: return sys_sysenter(v);
+    case 0x35: return sys_sysexit(v);
+    case 0xf7: return maskmov(v, in, reg, rm);
+    case 0xa0: return push_sreg(v, in, S_FS);
+    case 0xa8: return push_sreg(v, in, S_GS);
+    case 0xa1: return pop_sreg(v, in, S_FS);
+    case 0xa9: return pop_sreg(v, in, S_GS);
+    case 0xb2: return load_far_pointer(v, in, S_SS, reg);
+    case 0xb4: return load_far_pointer(v, in, S_FS, reg);
+    case 0xb5: return load_far_pointer(v, in, S_GS, reg);
+    default:
+        /* SYSCALL, SYSRET (not on this 32-bit CPU), RSM outside SMM. */
+        raise_exception(v, 6, 0, false);
+        return false;
+    }
 }
 
 static bool emulate(struct vcpu *v, const struct insn *in)
@@ -158,203 +303,93 @@ static bool emulate(struct vcpu *v, const struct insn *in)
     const uint8_t *op = insn_opcode(in);
     uint32_t next = in->eip + in->len;
     if (op[0] == 0x0f) {
-        uint8_t b = op[1], modrm = op[2], reg = (modrm >> 3) & 7, rm = modrm & 7;
-        switch (b) {
-        case 0x01: {                     /* group 7: SGDT SIDT LGDT LIDT SMSW LMSW INVLPG */
-            if (reg == 7) {              /* INVLPG: nothing cached without paging */
-                v->eip = next;
-                return true;
-            }
-            if (reg == 4 || reg == 6)
-                return unsupported(v, in);
-            if (!in->has_mem)
-                return unsupported(v, in);
-            uint32_t ea = gmem_effective_address(v, &in->mem);
-            if (reg == 2 || reg == 3) {  /* LGDT / LIDT */
-                uint16_t limit;
-                uint32_t base;
-                if (!gmem_read(v, in->mem.seg, ea, 2, &limit) || !gmem_read(v, in->mem.seg, ea + 2, 4, &base))
-                    return false;
-                if (in->opsize == 2)
-                    base &= 0x00ffffff;
-                if (reg == 2) {
-                    v->gdtr_base = base;
-                    v->gdtr_limit = limit;
-                } else {
-                    v->idtr_base = base;
-                    v->idtr_limit = limit;
-                }
-            } else {                     /* SGDT / SIDT */
-                uint16_t limit = reg == 0 ? v->gdtr_limit : v->idtr_limit;
-                uint32_t base = reg == 0 ? v->gdtr_base : v->idtr_base;
-                if (!gmem_write(v, in->mem.seg, ea, 2, &limit) || !gmem_write(v, in->mem.seg, ea + 2, 4, &base))
-                    return false;
-            }
-            v->eip = next;
-            return true;
-        }
-        case 0x06:                       /* CLTS */
-            v->cr0 &= ~8u;
-            v->eip = next;
-            return true;
-        case 0x08: case 0x09:            /* INVD, WBINVD: no caches to write back */
-            v->eip = next;
-            return true;
-        case 0x20:                       /* MOV r32, CRn */
-            switch (reg) {
-            case 0: v->regs[rm] = v->cr0; break;
-            case 2: v->regs[rm] = v->cr2; break;
-            case 3: v->regs[rm] = v->cr3; break;
-            case 4: v->regs[rm] = v->cr4; break;
-            default: raise_exception(v, 6, 0, false); return false;
-            }
-            v->eip = next;
-            return true;
-        case 0x22: {                     /* MOV CRn, r32 */
-            uint32_t val = v->regs[rm];
-            switch (reg) {
-            case 0:
-                if (val & 0x80000000u) {
-                    fprintf(stderr, "bt386: guest enables paging; the shadow MMU is not there yet\n");
-                    return unsupported(v, in);
-                }
-                v->cr0 = val | 0x10;
-                break;
-            case 2: v->cr2 = val; break;
-            case 3: v->cr3 = val; break;
-            case 4: v->cr4 = val; break;
-            default: raise_exception(v, 6, 0, false); return false;
-            }
-            v->eip = next;
-            return true;
-        }
-        case 0xf7:                       /* MASKMOVQ mm, mm / MASKMOVDQU xmm, xmm */
-            return maskmov(v, in, reg, rm);
-        case 0xa0: case 0xa8: case 0xa1: case 0xa9: {   /* PUSH/POP FS/GS */
-            int sreg = (b & 8) ? S_GS : S_FS;
-            unsigned size = in->opsize;
-            uint32_t esp = v->regs[R_ESP];
-            if (b == 0xa0 || b == 0xa8) {
-                uint32_t val = v->seg[sreg].selector;
-                if (!gmem_write(v, S_SS, esp - size, size, &val))
-                    return false;
-                v->regs[R_ESP] = esp - size;
-            } else {
-                uint32_t val = 0;
-                if (!gmem_read(v, S_SS, esp, size, &val) || !load_segment(v, sreg, (uint16_t)val))
-                    return false;
-                v->regs[R_ESP] = esp + size;
-            }
-            v->eip = next;
-            return true;
-        }
-        default:
-            return unsupported(v, in);
-        }
+        v->eip = next;           /* SYSENTER and SYSEXIT put it elsewhere */
+        return twobyte(v, in, op);
     }
     switch (op[0]) {
     case 0x8e: {                         /* MOV sreg, r/m16 */
         int sreg = (op[1] >> 3) & 7;
-        uint32_t sel = 0;
+        uint16_t sel;
         if (sreg == S_CS || sreg > S_GS) {
             raise_exception(v, 6, 0, false);
             return false;
         }
-        if (in->has_mem) {
-            if (!gmem_read(v, in->mem.seg, gmem_effective_address(v, &in->mem), 2, &sel))
-                return false;
-        } else {
-            sel = v->regs[op[1] & 7];
-        }
-        if (!load_segment(v, sreg, (uint16_t)sel))
+        if (!read_rm16(v, in, op[1], &sel) || !seg_load(v, sreg, sel))
             return false;
-        v->eip = next;
-        return true;
+        v->ss_shadow = sreg == S_SS;
+        break;
     }
     case 0x8c: {                         /* MOV r/m16, sreg */
         int sreg = (op[1] >> 3) & 7;
-        uint32_t sel = v->seg[sreg].selector;
-        if (in->has_mem) {
-            if (!gmem_write(v, in->mem.seg, gmem_effective_address(v, &in->mem), 2, &sel))
+        if (sreg > S_GS) {
+            raise_exception(v, 6, 0, false);
+            return false;
+        }
+        if (!store_rm(v, in, op[1], v->seg[sreg].selector))
+            return false;
+        break;
+    }
+    case 0x06: case 0x0e: case 0x16: case 0x1e:       /* PUSH ES/CS/SS/DS */
+        if (!push_sreg(v, in, op[0] >> 3))
+            return false;
+        break;
+    case 0x07: case 0x17: case 0x1f:                  /* POP ES/SS/DS */
+        if (!pop_sreg(v, in, op[0] >> 3))
+            return false;
+        break;
+    case 0xc4: case 0xc5:                             /* LES, LDS */
+        if (!load_far_pointer(v, in, op[0] == 0xc4 ? S_ES : S_DS, (op[1] >> 3) & 7))
+            return false;
+        break;
+    case 0x63: {                                      /* ARPL r/m16, r16 */
+        uint16_t dst;
+        uint16_t src = (uint16_t)v->regs[(op[1] >> 3) & 7];
+        if (!read_rm16(v, in, op[1], &dst))
+            return false;
+        bool adjust = (dst & 3) < (src & 3);
+        if (adjust) {
+            dst = (uint16_t)((dst & ~3u) | (src & 3));
+            if (in->has_mem ? !gmem_write(v, in->mem.seg, gmem_effective_address(v, &in->mem), 2, &dst)
+                            : false)
                 return false;
-        } else if (in->opsize == 2) {
-            v->regs[op[1] & 7] = (v->regs[op[1] & 7] & 0xffff0000u) | sel;
-        } else {
-            v->regs[op[1] & 7] = sel;   /* 32-bit register destination: zero-extended */
+            if (!in->has_mem)
+                v->regs[op[1] & 7] = (v->regs[op[1] & 7] & 0xffff0000u) | dst;
         }
-        v->eip = next;
-        return true;
+        set_zf(v, adjust);
+        break;
     }
-    case 0x06: case 0x0e: case 0x16: case 0x1e: {   /* PUSH ES/CS/SS/DS */
-        int sreg = op[0] >> 3;
-        unsigned size = in->opsize;
-        uint32_t esp = v->regs[R_ESP], val = v->seg[sreg].selector;
-        if (!gmem_write(v, S_SS, esp - size, size, &val))
-            return false;
-        v->regs[R_ESP] = esp - size;
-        v->eip = next;
-        return true;
-    }
-    case 0x07: case 0x17: case 0x1f: {   /* POP ES/SS/DS */
-        int sreg = op[0] >> 3;
-        unsigned size = in->opsize;
-        uint32_t esp = v->regs[R_ESP], val = 0;
-        if (!gmem_read(v, S_SS, esp, size, &val) || !load_segment(v, sreg, (uint16_t)val))
-            return false;
-        v->regs[R_ESP] = esp + size;
-        v->eip = next;
-        return true;
-    }
-    case 0x9a:                           /* CALL ptr16:32 */
-    case 0xea: {                         /* JMP ptr16:32 */
-        uint32_t off;
+    case 0x9a: case 0xea: {              /* CALL/JMP ptr16:16 or ptr16:32 */
+        uint32_t off = 0;
         uint16_t sel;
-        if (in->opsize == 4) {
-            memcpy(&off, op + 1, 4);
-            memcpy(&sel, op + 5, 2);
-        } else {
-            uint16_t o16;
-            memcpy(&o16, op + 1, 2);
-            memcpy(&sel, op + 3, 2);
-            off = o16;
-        }
-        return far_transfer(v, in, sel, off, op[0] == 0x9a);
+        memcpy(&off, op + 1, in->opsize);
+        memcpy(&sel, op + 1 + in->opsize, 2);
+        return far_jmp_call(v, sel, off, in->opsize, op[0] == 0x9a, next);
     }
     case 0xff: {                         /* CALL/JMP m16:16 or m16:32 */
-        unsigned size = in->opsize;
         uint32_t ea = gmem_effective_address(v, &in->mem), off = 0;
         uint16_t sel = 0;
-        if (!in->has_mem || !gmem_read(v, in->mem.seg, ea, size, &off) ||
-            !gmem_read(v, in->mem.seg, ea + size, 2, &sel))
+        if (!in->has_mem) {
+            raise_exception(v, 6, 0, false);
             return false;
-        return far_transfer(v, in, sel, off, ((op[1] >> 3) & 7) == 3);
-    }
-    case 0xca: case 0xcb:                /* RET far */
-    case 0xcf: {                         /* IRET */
-        unsigned size = in->opsize;
-        uint32_t esp = v->regs[R_ESP], eip = 0, cs = 0, fl = 0;
-        bool iret = op[0] == 0xcf;
-        if (!gmem_read(v, S_SS, esp, size, &eip) || !gmem_read(v, S_SS, esp + size, size, &cs) ||
-            (iret && !gmem_read(v, S_SS, esp + 2 * size, size, &fl)))
-            return false;
-        if ((cs & 3) != v->cpl)          /* to an outer level: ring compression */
-            return unsupported(v, in);
-        if (!load_segment(v, S_CS, (uint16_t)cs))
-            return false;
-        v->regs[R_ESP] = esp + (iret ? 3 : 2) * size + (op[0] == 0xca ? in->imm & 0xffff : 0);
-        if (iret) {
-            uint32_t keep = size == 2 ? vcpu_get_eflags(v) & 0xffff0000u : 0;
-            uint32_t mask = size == 2 ? 0xffffu : 0xffffffffu;
-            /* Same level at CPL 0: every flag but VIP/VIF/VM may change. */
-            fl = (fl & mask & ~(EFL_VM | EFL_VIF | EFL_VIP)) | keep;
-            vcpu_set_eflags(v, fl | (vcpu_get_eflags(v) & (EFL_VM | EFL_VIF | EFL_VIP)));
         }
-        v->eip = size == 2 ? eip & 0xffff : eip;
-        return true;
+        if (!gmem_read(v, in->mem.seg, ea, in->opsize, &off) ||
+            !gmem_read(v, in->mem.seg, ea + in->opsize, 2, &sel))
+            return false;
+        return far_jmp_call(v, sel, off, in->opsize, ((op[1] >> 3) & 7) == 3, next);
     }
+    case 0xca: case 0xcb:                /* RET far [imm16] */
+        return far_ret(v, in->opsize, op[0] == 0xca ? (uint16_t)in->imm : 0);
+    case 0xcf:                           /* IRET */
+        return far_iret(v, in->opsize, next);
+    case 0xf1:                           /* INT1 (ICEBP): a #DB trap, no gate DPL check */
+        raise_exception(v, 1, 0, false);
+        v->eip = next;
+        return false;
     default:
         return unsupported(v, in);
     }
+    v->eip = next;
+    return true;
 }
 
 uint64_t callout_system(struct vcpu *v)

@@ -132,21 +132,31 @@ static struct stub *exception_stub(struct xlate *x, int vector)
 }
 
 /* DIV/IDIV: a zero divisor raises #DE from the monitor, never as a host
- * SIGFPE. DIV and IDIV leave all flags undefined, so the test is free. A
- * quotient overflow still faults on the host; monitor/signals.c maps it. */
+ * SIGFPE. The test is flag-free (JRCXZ on the divisor swapped into rcx):
+ * a faulting DIV leaves the guest's flags as they were, and the #DE frame
+ * shows them. A quotient overflow still faults on the host;
+ * monitor/signals.c maps it. */
 static bool emit_div(struct xlate *x)
 {
+    struct emitter *em = x->em;
     unsigned size = x->in->has_mem ? x->in->mem.size : x->in->opsize;
     operand_to_r9(x, size);
     struct stub *de = exception_stub(x, 0);
-    EMIT(x->em, X_TEST, HREG(HR_R9, 4), HREG(HR_R9, 4));
-    emit_jump(x->em, X_JZ, de->label);
+    int zero = label_new(em), nonzero = label_new(em);
+    EMIT(em, X_XCHG, HREG(HR_R9, 8), HREG(HR_RCX, 8));
+    emit_jump(em, X_JRCXZ, zero);
+    EMIT(em, X_XCHG, HREG(HR_R9, 8), HREG(HR_RCX, 8));
+    emit_jump(em, X_JMP, nonzero);
+    label_bind(em, zero);
+    EMIT(em, X_XCHG, HREG(HR_R9, 8), HREG(HR_RCX, 8));
+    emit_jump(em, X_JMP, de->label);
+    label_bind(em, nonzero);
     /* ModRM reg field 6 = DIV, 7 = IDIV (opcodes F6/F7). */
     const uint8_t *p = insn_opcode(x->in);
     bool idiv = ((p[1] >> 3) & 7) == 7;
     if (dbt_broken("div"))
         idiv = !idiv;
-    EMIT(x->em, idiv ? X_IDIV : X_DIV, HREG(HR_R9, size));
+    EMIT(em, idiv ? X_IDIV : X_DIV, HREG(HR_R9, size));
     return true;
 }
 
@@ -376,15 +386,22 @@ static bool emit_popf(struct xlate *x)
     return true;
 }
 
+/* CLI/STI: one store of the virtual IF at CPL 0; above it IOPL decides. */
 static bool emit_cli(struct xlate *x)
 {
-    EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(0));
+    if (MODE_CPL(x->key) != 0)
+        emit_callout(x, callout_cli_sti, 0);
+    else
+        EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(0));
     return true;
 }
 
 static bool emit_sti(struct xlate *x)
 {
-    EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(1));
+    if (MODE_CPL(x->key) != 0)
+        emit_callout(x, callout_cli_sti, 1);
+    else
+        EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(1));
     return true;
 }
 
@@ -450,8 +467,8 @@ static bool emit_xlat(struct xlate *x)
 
 static bool emit_int(struct xlate *x)
 {
-    int vector = x->in->kind == INSN_INT3 ? 3 : (int)x->in->imm;
-    emit_callout_and_exit(x, callout_exception, (uint32_t)vector | 0x100);
+    int vector = x->in->kind == INSN_INT3 ? 3 : (int)(x->in->imm & 0xff);
+    emit_callout_and_exit(x, callout_exception, (uint32_t)vector | EXCINFO_SOFT | (uint32_t)x->in->len << 16);
     return false;
 }
 
@@ -459,7 +476,7 @@ static bool emit_into(struct xlate *x)
 {
     int no = label_new(x->em);
     emit_jump(x->em, X_JNO, no);
-    emit_callout_and_exit(x, callout_exception, 4 | 0x100);
+    emit_callout_and_exit(x, callout_exception, 4 | EXCINFO_SOFT | (uint32_t)x->in->len << 16);
     label_bind(x->em, no);
     return true;
 }
@@ -511,10 +528,28 @@ static bool (*const handlers[INSN_KIND_COUNT])(struct xlate *) = {
     [INSN_UD] = emit_ud,
 };
 
+/* CR0.EM/TS/MP and CR4.OSFXSR against the instruction's class (SDM vol. 3A,
+ * table 2-2, and 13.1.3): #UD before #NM. The key holds those bits, so the
+ * check costs nothing at run time. */
+static bool emit_fpu_check(struct xlate *x)
+{
+    const struct insn *in = x->in;
+    uint32_t k = x->key;
+    bool simd = in->sse || in->fpu == FPU_MMX;
+    if ((in->sse && !(k & MODE_OSFXSR)) || (simd && (k & MODE_EM)))
+        return emit_ud(x);
+    if ((in->fpu == FPU_X87 && (k & (MODE_TS | MODE_EM))) || (simd && (k & MODE_TS)) ||
+        (in->fpu == FPU_WAIT && (k & MODE_TS) && (k & MODE_MP))) {
+        emit_callout_and_exit(x, callout_exception, 7);
+        return false;
+    }
+    return true;
+}
+
 bool emit_insn(struct xlate *x)
 {
-    if (x->in->sse && !(x->key & MODE_OSFXSR))
-        return emit_ud(x);
+    if ((x->in->sse || x->in->fpu) && !emit_fpu_check(x))
+        return false;
     return handlers[x->in->kind](x);
 }
 

@@ -4,6 +4,7 @@
 #include "dbt/translate.h"
 #include "codecache/tc.h"
 #include "common/stats.h"
+#include "ring-compression/debug.h"
 #include "shadow-mmu/shadow.h"
 
 #include <string.h>
@@ -32,10 +33,11 @@ bool gmem_check_segment(struct vcpu *v, int seg, uint32_t offset, unsigned size,
     return true;
 }
 
-static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, void *buf)
+static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, bool user, void *buf)
 {
     uint8_t *p = buf;
-    bool user = v->cpl == 3;
+    if (v->dr[7] & 0xff)
+        dbg_data_access(v, la, size, write);
     while (size) {
         unsigned chunk = GUEST_PAGE_SIZE - (la & (GUEST_PAGE_SIZE - 1));
         if (chunk > size)
@@ -81,24 +83,34 @@ bool gmem_read(struct vcpu *v, int seg, uint32_t offset, unsigned size, void *ou
 {
     if (!gmem_check_segment(v, seg, offset, size, false))
         return false;
-    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, false, out);
+    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, false, v->cpl == 3, out);
 }
 
 bool gmem_write(struct vcpu *v, int seg, uint32_t offset, unsigned size, const void *in)
 {
     if (!gmem_check_segment(v, seg, offset, size, true))
         return false;
-    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, true, (void *)in);
+    return access_linear(v, (gva_t)(v->seg[seg].base + offset), size, true, v->cpl == 3, (void *)in);
 }
 
 bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out)
 {
-    return access_linear(v, la, size, false, out);
+    return access_linear(v, la, size, false, false, out);
 }
 
 bool gmem_write_linear(struct vcpu *v, gva_t la, unsigned size, const void *in)
 {
-    return access_linear(v, la, size, true, (void *)in);
+    return access_linear(v, la, size, true, false, (void *)in);
+}
+
+bool gmem_read_linear_as(struct vcpu *v, gva_t la, unsigned size, void *out, bool user)
+{
+    return access_linear(v, la, size, false, user, out);
+}
+
+bool gmem_write_linear_as(struct vcpu *v, gva_t la, unsigned size, const void *in, bool user)
+{
+    return access_linear(v, la, size, true, user, (void *)in);
 }
 
 uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m)

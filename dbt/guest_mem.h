@@ -15,9 +15,13 @@
 bool gmem_check_segment(struct vcpu *v, int seg, uint32_t offset, unsigned size, bool write);
 bool gmem_read(struct vcpu *v, int seg, uint32_t offset, unsigned size, void *out);
 bool gmem_write(struct vcpu *v, int seg, uint32_t offset, unsigned size, const void *in);
-/* Linear-address accesses (descriptor tables): no segment checks. */
+/* Linear-address accesses (descriptor tables, the TSS): no segment checks,
+ * and supervisor accesses whatever the CPL, as the CPU's implicit ones. */
 bool gmem_read_linear(struct vcpu *v, gva_t la, unsigned size, void *out);
 bool gmem_write_linear(struct vcpu *v, gva_t la, unsigned size, const void *in);
+/* …as a user (CPL 3) or supervisor access: the stacks of privilege changes. */
+bool gmem_read_linear_as(struct vcpu *v, gva_t la, unsigned size, void *out, bool user);
+bool gmem_write_linear_as(struct vcpu *v, gva_t la, unsigned size, const void *in, bool user);
 /* Effective address (offset) of a decoded memory operand. */
 uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *m);
 /* Decodes the guest instruction at CS:cur_eip (for callouts that need

@@ -1,9 +1,10 @@
 /* The translation mode key: a block is valid only for the machine state it
  * was specialised on. Layout (bit numbers):
  *
- *   31    17 16 15 14 13 12 ... 4 3  2   1 0
- *   [ zero ] FX SM [GS][FS][DS][SS][CS][ES] PG [CPL]     FX = CR4.OSFXSR
- *                 2 bits each: SEGMODE_*
+ *   31  21 20 19 18 17 16 15 14 13 12 ... 4 3  2   1 0
+ *   [zero] MP EM TS ST FX SM [GS][FS][DS][SS][CS][ES] PG [CPL]
+ *                           2 bits each: SEGMODE_*
+ *   FX = CR4.OSFXSR, ST = single-step (MODE_STEP), TS/EM/MP = CR0's FPU bits
  *
  * Segment bases are read from the vCPU at run time, so a base change needs
  * no new key; a limit or expand-down change does (SEGMODE_CHECKED). */
@@ -29,6 +30,16 @@ enum segmode {
 #define MODE_SLOWMEM       (1u << 15)
 /* CR4.OSFXSR: without it SSE instructions raise #UD. */
 #define MODE_OSFXSR        (1u << 16)
+/* One instruction per block and every access through the checked slow
+ * path: while EFLAGS.TF is set, a debug register is armed, or alignment
+ * checking is on (CR0.AM, EFLAGS.AC, CPL 3). The run loop then sees every
+ * instruction boundary (single-step and instruction-breakpoint #DB) and C
+ * sees every access (data breakpoints, #AC). */
+#define MODE_STEP          (1u << 17)
+/* CR0.TS, CR0.EM, CR0.MP: which x87/MMX/SSE instructions raise #NM/#UD. */
+#define MODE_TS            (1u << 18)
+#define MODE_EM            (1u << 19)
+#define MODE_MP            (1u << 20)
 
 uint32_t mode_key(const struct vcpu *v);
 

@@ -47,13 +47,13 @@ int dbt_init(const struct dbt_options *o)
     return 0;
 }
 
-/* Reads up to 15 guest code bytes at `eip` (paging off: physical). Returns
+/* Reads up to 15 guest code bytes at linear `la` (paging off: physical). Returns
  * how many are available, 0 if the first byte cannot be fetched. */
-static size_t fetch(gva_t eip, uint8_t *buf, gpa_t *page)
+static size_t fetch(gva_t la, uint8_t *buf, gpa_t *page)
 {
     const struct physmem *pm = shadow_physmem();
     gpa_t pa;
-    if (!shadow_linear_to_phys(eip, &pa) || pa >= pm->size)
+    if (!shadow_linear_to_phys(la, &pa) || pa >= pm->size)
         return 0;
     size_t n = pm->size - pa < 15 ? (size_t)(pm->size - pa) : 15;
     memcpy(buf, pm->ram + pa, n);
@@ -88,7 +88,7 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
     while (x->ninsns < max_insns || sti_shadow) {
         uint8_t buf[15];
         gpa_t page;
-        size_t n = fetch(eip, buf, &page);
+        size_t n = fetch(x->cs_base + eip, buf, &page);
         if (n == 0)
             break;
         struct insn *in = &x->insns[x->ninsns];
@@ -99,7 +99,7 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
             in->kind = INSN_UD;
         }
         /* An instruction may straddle into a second page: both are code. */
-        gpa_t last_page = (page + ((eip & ~GUEST_PAGE_MASK) + in->len - 1)) & GUEST_PAGE_MASK;
+        gpa_t last_page = (page + (((x->cs_base + eip) & ~GUEST_PAGE_MASK) + in->len - 1)) & GUEST_PAGE_MASK;
         gpa_t need[2] = { page, last_page };
         bool fits = true;
         for (int i = 0; i < 2; i++) {
@@ -140,6 +140,10 @@ static void liveness(struct xlate *x)
     for (int i = x->ninsns - 1; i >= 0; i--) {
         const struct insn *in = &x->insns[i];
         live = (live & ~in->flags_written) | in->flags_read;
+        /* A #DE frame shows the flags as they were before DIV/IDIV: its
+         * operand lookup must not clobber them. */
+        if (in->kind == INSN_DIV)
+            live = EFL_HOST_LIVE;
         x->live_in[i] = dbt_broken("flags") ? 0 : live;
     }
 }
@@ -195,15 +199,15 @@ struct tc_block *dbt_translate(struct vcpu *v, gva_t eip, uint32_t key)
 {
     static struct xlate x;
     uint64_t t0 = now_ns();
-    (void)v;
     x.key = key;
+    x.cs_base = v->seg[S_CS].base;
     x.chain = opts.chain;
     x.ibtc = opts.ibtc;
     x.direct = opts.direct;
     x.count_ibtc = opts.stats;
-    int max_insns = (key & MODE_SLOWMEM) ? 1 : XLATE_MAX_INSNS;
+    int max_insns = (key & (MODE_SLOWMEM | MODE_STEP)) ? 1 : XLATE_MAX_INSNS;
     for (;;) {
-        struct tc_block *b = tc_block_new(eip, key);
+        struct tc_block *b = tc_block_new(eip, key, x.cs_base);
         x.block = b;
         scan(&x, eip, max_insns);
         if (x.ninsns == 0) {

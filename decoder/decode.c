@@ -319,6 +319,12 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
               zi.mnemonic != ZYDIS_MNEMONIC_LFENCE && zi.mnemonic != ZYDIS_MNEMONIC_MFENCE &&
               zi.mnemonic != ZYDIS_MNEMONIC_CLFLUSH && zi.mnemonic != ZYDIS_MNEMONIC_MOVNTI &&
               zi.mnemonic != ZYDIS_MNEMONIC_PAUSE;
+    if (zi.mnemonic == ZYDIS_MNEMONIC_FWAIT)
+        in->fpu = FPU_WAIT;
+    else if (zi.meta.isa_ext == ZYDIS_ISA_EXT_X87)
+        in->fpu = FPU_X87;
+    else if (zi.meta.isa_ext == ZYDIS_ISA_EXT_MMX)
+        in->fpu = FPU_MMX;
     if (zi.encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY || !isa_supported(zi.meta.isa_ext))
         in->kind = INSN_UD;
     else if (in->kind == INSN_GENERIC && category_needs_handler(zi.meta.category))

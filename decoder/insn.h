@@ -41,6 +41,8 @@ enum { LOOP_PLAIN, LOOP_E, LOOP_NE };
 enum { BCD_DAA, BCD_DAS, BCD_AAA, BCD_AAS, BCD_AAM, BCD_AAD };
 /* INSN_BITMEM (BT/BTS/BTR/BTC m, reg): insn.sub */
 enum { BIT_TEST, BIT_SET, BIT_RESET, BIT_COMPLEMENT };
+/* insn.fpu: the x87/MMX classes of the CR0.EM/TS/MP rules. */
+enum { FPU_NONE, FPU_X87, FPU_WAIT, FPU_MMX };
 /* INSN_REP prefixes (insn.rep) */
 enum { REP_NONE, REP_E, REP_NE };
 
@@ -83,6 +85,7 @@ struct insn {
     bool ident;             /* the bytes mean the same in 64-bit mode: copy them */
     bool lock;
     bool sse;               /* an SSE/SSE2 instruction: #UD unless CR4.OSFXSR (SDM 13.1.3) */
+    uint8_t fpu;            /* FPU_*: which CR0.TS/EM/MP rule applies (SDM vol. 3A, 2.5) */
 };
 
 /* Decodes one instruction at guest `eip` from `avail` bytes. Returns 0, or

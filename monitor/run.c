@@ -7,6 +7,8 @@
 #include "dbt/mode.h"
 #include "dbt/translate.h"
 #include "decoder/disasm.h"
+#include "ring-compression/debug.h"
+#include "ring-compression/interrupt.h"
 #include "shadow-mmu/shadow.h"
 
 #include <stdio.h>
@@ -68,30 +70,38 @@ void run_dump_guest(FILE *f, const struct vcpu *v)
     }
 }
 
-/* With no guest IDT yet (execution-core issue), every guest exception ends
- * the run with a report. */
-static int report_exception(struct vcpu *v)
+static const char *vector_name(int vector)
 {
-    if (v->exception < 0)
-        return 0;
-    if (v->exception == SHADOW_NO_RAM) {
-        fprintf(stderr, "bt386: guest access outside RAM at linear address %08x (eip %08x)\n",
-                v->cr2, v->eip);
-    } else {
-        const char *name = v->exception < 32 && vector_names[v->exception] ? vector_names[v->exception]
-                                                                            : "interrupt";
-        fprintf(stderr, "bt386: guest exception %d (%s) at eip %08x", v->exception, name, v->eip);
-        if (v->has_error_code)
-            fprintf(stderr, ", error code %04x", v->error_code);
-        fprintf(stderr, "; no guest IDT: stopping\n");
-    }
+    return vector >= 0 && vector < 32 && vector_names[vector] ? vector_names[vector] : "interrupt";
+}
+
+/* A guest access to a guest-physical address with no RAM and no device:
+ * the run ends (MMIO arrives with the PC devices). */
+static int report_outside_ram(struct vcpu *v)
+{
+    fprintf(stderr, "bt386: guest access outside RAM at linear address %08x (eip %08x)\n",
+            v->cr2, v->eip);
+    run_dump_guest(stderr, v);
+    return RUN_STATUS_GUEST_FAULT;
+}
+
+/* A fault while delivering #DF: the CPU shuts down (SDM vol. 3A, 6.15,
+ * interrupt 8). A PC would reset; bt386 reports and stops. */
+static int report_shutdown(struct vcpu *v, int first_vector, uint32_t first_eip)
+{
+    fprintf(stderr, "bt386: guest triple fault (shutdown): guest exception %d (%s) at eip %08x "
+            "could not be delivered; last fault %d (%s)",
+            first_vector, vector_name(first_vector), first_eip, v->exception, vector_name(v->exception));
+    if (intr_has_error_code(v->exception))
+        fprintf(stderr, ", error code %04x", v->error_code);
+    fprintf(stderr, "\n");
     run_dump_guest(stderr, v);
     return RUN_STATUS_GUEST_FAULT;
 }
 
 static struct tc_block *block_for(struct vcpu *v, gva_t eip)
 {
-    struct tc_block *b = tc_lookup(eip, v->mode_key);
+    struct tc_block *b = tc_lookup(eip, v->mode_key, v->seg[S_CS].base);
     if (!b)
         b = dbt_translate(v, eip, v->mode_key);
     return b;
@@ -112,8 +122,16 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             g_stats.exits[EXIT_stop]++;
             return run.status;
         }
-        if (v->exception >= 0)
-            return report_exception(v);
+        if (v->exception >= 0) {
+            if (v->exception == SHADOW_NO_RAM)
+                return report_outside_ram(v);
+            int first = v->exception;
+            uint32_t first_eip = v->eip;
+            intr_deliver(v);
+            if (v->shutdown)
+                return report_shutdown(v, first, first_eip);
+            continue;
+        }
         if (v->halted) {
             /* No interrupt source exists yet (PC devices issue): a halted
              * guest can never wake up. */
@@ -128,6 +146,10 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             v->mode_key = key;
             v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
         }
+        bool step = key & MODE_STEP;
+        if (step && dbg_instruction_breakpoint(v))
+            continue;
+        bool tf_before = v->eflags & EFL_TF, rf_before = v->eflags & EFL_RF;
         struct tc_block *b = block_for(v, v->eip);
         if (!b) {
             v->exception = SHADOW_NO_RAM;
@@ -142,7 +164,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         case TC_EXIT_BLOCK_END: {
             g_stats.exits[v->exit_link ? EXIT_block_end : EXIT_callout_exit]++;
             v->eip = v->exit_eip;
-            if (v->exit_link && o->chain && !run.stop && !(v->mode_key & MODE_SLOWMEM)) {
+            if (v->exit_link && o->chain && !run.stop && !(v->mode_key & (MODE_SLOWMEM | MODE_STEP))) {
                 struct tc_block *next = block_for(v, v->eip);
                 if (next)
                     tc_chain((uint8_t *)(uintptr_t)v->exit_link, next);
@@ -153,7 +175,9 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             g_stats.exits[EXIT_indirect_miss]++;
             g_stats.ibtc_misses++;
             v->eip = v->exit_eip;
-            if (!(v->mode_key & MODE_SLOWMEM)) {
+            /* The table is per mode, indexed by EIP: only a flat CS makes
+             * EIP name one piece of code. */
+            if (!(v->mode_key & (MODE_SLOWMEM | MODE_STEP)) && MODE_SEG(v->mode_key, S_CS) == SEGMODE_FLAT) {
                 struct tc_block *next = block_for(v, v->eip);
                 if (next)
                     tc_ibtc_fill(v->mode_key, next);
@@ -168,5 +192,11 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             g_stats.exits[EXIT_callout_exit]++;
             break;
         }
+        /* MODE_STEP blocks are one instruction: it completed unless it
+         * raised an exception or has to be redone. */
+        if (step && v->exception < 0 && reason != TC_EXIT_MEMFAULT && !run.stop)
+            dbg_after_instruction(v, tf_before, rf_before);
+        else if (!step)
+            v->ss_shadow = false;
     }
 }

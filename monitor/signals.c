@@ -1,6 +1,8 @@
-/* Host fault handling (see signals.h). With no guest IDT yet, a guest
- * exception ends the run, so the handler reports and exits directly; it runs
- * on its own stack because the fault may come from anywhere. */
+/* Host fault handling (see signals.h). A fault of translated code is
+ * turned into a TC exit (an indirect-table miss, a direct-mode access to
+ * redo, or a guest exception at its precise EIP); anything else is a bug
+ * of the monitor and panics. Runs on its own stack because the fault may
+ * come from anywhere. */
 #define _GNU_SOURCE
 #include "monitor/signals.h"
 #include "monitor/run.h"
@@ -57,23 +59,33 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
         return;
     }
     /* Faults the guest instruction itself raised on the host, as it would
-     * on an IA-32 CPU: a divide error, a general-protection fault (an SSE
-     * operand that is not 16-byte aligned: the kernel reports #GP as
-     * SIGSEGV with SI_KERNEL), an invalid opcode. A page fault at a host
-     * address outside the window is not one of them: that is a bug here.
-     * With no guest IDT yet they end the run, like the callouts' faults. */
-    const char *what = NULL;
-    if (sig == SIGFPE)
-        what = "0 (#DE divide error)";
-    else if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code == SI_KERNEL)
-        what = "13 (#GP general protection), error code 0000";
-    else if (sig == SIGILL)
-        what = "6 (#UD invalid opcode)";
-    if (what) {
-        fprintf(stderr, "bt386: guest exception %s at eip %08x; no guest IDT: stopping\n", what, eip);
-        run_dump_guest(stderr, v);
-        fflush(stdout);
-        _exit(RUN_STATUS_GUEST_FAULT);
+     * on an IA-32 CPU: a quotient overflow (zero divisors are caught
+     * inline), an unmasked x87 or SSE exception, a general-protection fault
+     * (an SSE operand that is not 16-byte aligned: the kernel reports #GP
+     * as SIGSEGV with SI_KERNEL), an invalid opcode. They leave the TC as
+     * guest exceptions at the precise EIP. A page fault at a host address
+     * outside the window is not one of them: that is a bug here. */
+    int vector = -1;
+    if (sig == SIGFPE) {
+        vector = 0;
+        if (si->si_code != FPE_INTDIV && si->si_code != FPE_INTOVF && uc->uc_mcontext.fpregs) {
+            /* x87 (FSW.ES) → #MF; SSE → #XM, or #UD without CR4.OSXMMEXCPT. */
+            bool x87 = uc->uc_mcontext.fpregs->swd & 0x80;
+            vector = x87 ? 16 : (v->cr4 & CR4_OSXMMEXCPT) ? 19 : 6;
+        }
+    } else if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code == SI_KERNEL) {
+        vector = 13;
+    } else if (sig == SIGILL) {
+        vector = 6;
+    }
+    if (vector >= 0) {
+        v->exception = vector;
+        v->error_code = 0;
+        v->event_soft = false;
+        v->cur_eip = eip;
+        v->exit_reason = TC_EXIT_CALLOUT;
+        g[REG_RIP] = (greg_t)(uintptr_t)tc_exit_to_monitor;
+        return;
     }
     panic("host signal %d (%s) in translated code for guest eip %08x, address %p",
           sig, strsignal(sig), eip, si->si_addr);

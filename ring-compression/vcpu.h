@@ -60,6 +60,31 @@ struct segment {
 #define SEG_ATTR_TYPE_CODE (1u << 3)
 #define SEG_ATTR_TYPE_ED   (1u << 2)   /* expand-down, data segments */
 #define SEG_ATTR_S    (1u << 4)
+#define SEG_ATTR_DPL(a) (((a) >> 5) & 3)
+
+/* Control-register bits the monitor acts on (SDM vol. 3A, 2.5). */
+#define CR0_PE (1u << 0)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_ET (1u << 4)
+#define CR0_NE (1u << 5)
+#define CR0_WP (1u << 16)
+#define CR0_AM (1u << 18)
+#define CR0_NW (1u << 29)
+#define CR0_CD (1u << 30)
+#define CR0_PG (1u << 31)
+#define CR4_VME (1u << 0)
+#define CR4_PVI (1u << 1)
+#define CR4_TSD (1u << 2)
+#define CR4_DE  (1u << 3)
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_MCE (1u << 6)
+#define CR4_PGE (1u << 7)
+#define CR4_PCE (1u << 8)
+#define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
 
 /* Why the translation cache returned to the monitor (vcpu.exit_reason). */
 enum tc_exit {
@@ -110,6 +135,16 @@ struct vcpu {
     uint32_t cr0, cr2, cr3, cr4;
     uint32_t gdtr_base, idtr_base;
     uint16_t gdtr_limit, idtr_limit;
+    struct segment ldtr, tr;   /* hidden parts as LLDT/LTR/task switches load them */
+    uint32_t dr[8];            /* DR0-DR3, (4, 5 unused), DR6, DR7 */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t tsc_offset;       /* WRMSR to the TSC moves the guest's clock */
+    uint64_t mtrr[32];         /* MTRRs: stored, no effect (no caches to model) */
+    bool event_soft;           /* the pending exception is INT n/INT3/INTO: gate DPL checked */
+    bool event_ext;            /* …an external interrupt: EXT set in error codes */
+    uint32_t pending_dr6;      /* #DB trap bits to deliver after the current instruction */
+    bool shutdown;             /* triple fault: the guest is dead */
+    bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
     bool smc_hit;              /* a C-side store rewrote the running block */
     uint32_t cpl;
     bool halted;

@@ -35,7 +35,7 @@ static inline enum shadow_table shadow_table_for(bool user, bool write)
 
 /* Not an IA-32 vector: an access to a guest-physical address with no RAM
  * (paging off). Ends the run with a report until MMIO and holes exist. */
-#define SHADOW_NO_RAM 255
+#define SHADOW_NO_RAM 256     /* not a vector: INT 0xff must stay INT 0xff */
 
 enum shadow_result {
     SHADOW_OK,          /* *addend is valid for the whole access */

@@ -1,10 +1,13 @@
 #!/bin/sh
-# A guest fault with no guest IDT: bt386 reports it (vector name, guest EIP,
-# registers, the faulting instruction) on stderr and exits with status 3;
-# the monitor never crashes. Also --stats-json and --trace on a good run.
-#   guest_faults.sh BT386 FAULTS_ELF HELLO_ELF
+# A guest fault that cannot be delivered (the faults guest has no IDT of its
+# own: the real-mode table at 0 holds no gates, so each fault becomes #GP,
+# #DF, then a triple fault): bt386 reports the shutdown with the first
+# exception (vector name, guest EIP, registers, the faulting instruction) on
+# stderr and exits with status 3; the monitor never crashes. Also a guest
+# that triple-faults on purpose (IDT limit 0), --stats-json and --trace.
+#   guest_faults.sh BT386 FAULTS_ELF HELLO_ELF TRIPLE_ELF
 set -u
-bt=$1 img=$2 hello=$3
+bt=$1 img=$2 hello=$3 triple=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -29,6 +32,12 @@ expect_fault store-hole "guest access outside RAM at linear address f0000000"
 expect_fault fetch-hole "outside RAM at linear address e0000000"
 expect_fault int3 "guest exception 3 (#BP"
 expect_fault sse-off "guest exception 6 (#UD"
+
+"$bt" "$triple" </dev/null >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -q "guest triple fault (shutdown): guest exception 3 (#BP" "$tmp/err" &&
+grep -q "last fault 13 (#GP" "$tmp/err" && grep -q "  eip 00100" "$tmp/err" && [ "$rc" = 3 ]
+check "triple fault: reported as a guest shutdown, exit 3 (got $rc)" $?
 
 "$bt" --stats-json "$tmp/stats.json" "$hello" </dev/null >/dev/null 2>&1
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/stats.json" &&

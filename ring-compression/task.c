@@ -1,0 +1,156 @@
+/* Hardware task switches (see task.h), in the order of SDM vol. 3A, 7.3:
+ * checks on the new TSS, the old task's state saved, busy bits and the
+ * back link, TR loaded, then the new task's registers; the segment
+ * registers are loaded last with their checks raising #TS/#NP/#SS in the
+ * context of the new task. */
+#include "ring-compression/task.h"
+#include "ring-compression/descriptors.h"
+#include "ring-compression/segment.h"
+#include "common/stats.h"
+#include "dbt/guest_mem.h"
+
+#include <stdio.h>
+
+/* Offsets in a 32-bit TSS (SDM vol. 3A, figure 7-2). */
+enum {
+    TSS_LINK = 0x00, TSS_CR3 = 0x1c, TSS_EIP = 0x20, TSS_EFLAGS = 0x24, TSS_EAX = 0x28,
+    TSS_ES = 0x48, TSS_LDT = 0x60, TSS_MIN_LIMIT = 0x67,
+};
+
+static const int seg_order[S_COUNT] = { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
+
+/* A segment register of the new task, with the task switch's faults. */
+static bool load_task_segment(struct vcpu *v, int sreg, uint16_t sel)
+{
+    if ((sel & ~3u) == 0) {
+        if (sreg == S_CS || sreg == S_SS)
+            return fault(v, 10, 0);
+        v->seg[sreg] = (struct segment){ .selector = sel };
+        vcpu_segment_changed(v, sreg);
+        return true;
+    }
+    uint32_t d[2];
+    switch (desc_fetch(v, sel, d)) {
+    case DESC_OUTSIDE: return fault(v, 10, sel & ~3u);
+    case DESC_MEMFAULT: return false;
+    case DESC_OK: break;
+    }
+    struct seg_fault f;
+    if (!seg_check_load(v, sreg, sel, d, &f))
+        return fault(v, f.vector == 13 ? 10 : f.vector, f.error_code);
+    if (!(d[1] & (1u << 8))) {
+        d[1] |= 1u << 8;
+        if (!desc_store_high(v, sel, d[1]))
+            return false;
+    }
+    seg_from_descriptor(&v->seg[sreg], sel, d);
+    vcpu_segment_changed(v, sreg);
+    return true;
+}
+
+static bool load_task_ldt(struct vcpu *v, uint16_t sel)
+{
+    if ((sel & ~3u) == 0) {
+        v->ldtr = (struct segment){ .selector = sel };
+        return true;
+    }
+    uint32_t d[2];
+    if (sel & 4)
+        return fault(v, 10, sel & ~3u);
+    switch (desc_fetch(v, sel, d)) {
+    case DESC_OUTSIDE: return fault(v, 10, sel & ~3u);
+    case DESC_MEMFAULT: return false;
+    case DESC_OK: break;
+    }
+    if (!desc_is_system(d) || desc_type(d) != DT_LDT)
+        return fault(v, 10, sel & ~3u);
+    if (!desc_present(d))
+        return fault(v, 10, sel & ~3u);
+    seg_from_descriptor(&v->ldtr, sel, d);
+    return true;
+}
+
+bool task_switch(struct vcpu *v, uint16_t sel, uint32_t d[2], enum task_reason why,
+                 uint32_t return_eip, uint32_t ext)
+{
+    unsigned type = desc_type(d);
+    if (!desc_is_system(d) || (type != DT_TSS32_AVAIL && type != DT_TSS32_BUSY)) {
+        if (type == DT_TSS16_AVAIL || type == DT_TSS16_BUSY)
+            fprintf(stderr, "bt386: task switch to a 16-bit TSS is not supported\n");
+        return fault(v, 13, (sel & ~3u) | ext);
+    }
+    bool busy = type == DT_TSS32_BUSY;
+    if (why == TASK_IRET ? !busy : busy)
+        return fault(v, why == TASK_IRET ? 10 : 13, (sel & ~3u) | ext);
+    if (!desc_present(d))
+        return fault(v, 11, (sel & ~3u) | ext);
+    if (desc_limit(d) < TSS_MIN_LIMIT)
+        return fault(v, 10, (sel & ~3u) | ext);
+    if (!(v->tr.attrib & SEG_ATTR_P) || v->tr.limit < TSS_MIN_LIMIT)
+        return fault(v, 10, (v->tr.selector & ~3u) | ext);
+
+    /* Read the whole new state first: a fault here leaves the old task. */
+    uint32_t base = desc_base(d), nt[26];
+    if (!gmem_read_linear(v, base, sizeof nt, nt))
+        return false;
+
+    /* Save the old task. */
+    uint32_t old_flags = vcpu_get_eflags(v);
+    if (why == TASK_IRET)
+        old_flags &= ~EFL_NT;
+    uint32_t saved[10] = { return_eip, old_flags };
+    for (int r = 0; r < 8; r++)
+        saved[2 + r] = v->regs[r];
+    uint32_t segs[S_COUNT];
+    for (int s = 0; s < S_COUNT; s++)
+        segs[s] = v->seg[s].selector;
+    gva_t old = v->tr.base;
+    if (!gmem_write_linear(v, old + TSS_EIP, sizeof saved, saved) ||
+        !gmem_write_linear(v, old + TSS_ES, sizeof segs, segs))
+        return false;
+    uint16_t old_sel = v->tr.selector;
+    if (why == TASK_JMP || why == TASK_IRET) {
+        uint32_t od[2];
+        if (desc_fetch(v, old_sel, od) == DESC_OK)
+            desc_store_high(v, old_sel, od[1] & ~(2u << 8));
+    }
+    uint32_t new_flags = nt[TSS_EFLAGS / 4];
+    if (why == TASK_CALL || why == TASK_INT) {
+        uint16_t link = old_sel;
+        if (!gmem_write_linear(v, base + TSS_LINK, 2, &link))
+            return false;
+        new_flags |= EFL_NT;
+    }
+    if (why != TASK_IRET) {
+        d[1] |= 2u << 8;                 /* busy */
+        desc_store_high(v, sel, d[1]);
+    }
+
+    /* Commit: TR, then the new task's registers. */
+    g_stats.task_switches++;
+    seg_from_descriptor(&v->tr, sel, d);
+    v->cr0 |= CR0_TS;
+    if (v->cr0 & CR0_PG)
+        v->cr3 = nt[TSS_CR3 / 4];
+    v->eip = nt[TSS_EIP / 4];
+    vcpu_set_eflags(v, new_flags);
+    for (int r = 0; r < 8; r++)
+        v->regs[r] = nt[TSS_EAX / 4 + r];
+    uint16_t sels[S_COUNT];
+    for (int s = 0; s < S_COUNT; s++) {
+        sels[s] = (uint16_t)nt[TSS_ES / 4 + s];
+        v->seg[s] = (struct segment){ .selector = sels[s] };
+        vcpu_segment_changed(v, s);
+    }
+    v->cpl = sels[S_CS] & 3;
+    /* Faults from here on belong to the new task: its EIP is the one
+     * pushed (raise_exception points v->eip at the old instruction). */
+    bool ok = load_task_ldt(v, (uint16_t)nt[TSS_LDT / 4]);
+    for (int i = 0; ok && i < S_COUNT; i++)
+        ok = load_task_segment(v, seg_order[i], sels[seg_order[i]]);
+    if (ok && v->eip > v->seg[S_CS].limit)
+        ok = fault(v, 13, 0);
+    v->eip = nt[TSS_EIP / 4];
+    v->cur_eip = v->eip;
+    return ok;
+}
