@@ -16,6 +16,7 @@
  * wrapped in pushfq/popfq; the slow stub pops them before calling C and
  * jumps back to `resume`, so the instruction is emitted only once. */
 #include "dbt/xlate.h"
+#include "dbt/translate.h"
 #include "dbt/callouts.h"
 #include "shadow-mmu/shadow.h"
 
@@ -224,6 +225,7 @@ void emit_mem_stub(struct xlate *x, const struct stub *s)
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(cur_eip)), HIMM(s->eip));
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(callout_info)), HIMM(s->info));
     EMIT(em, X_MOV, HREG(HR_R11, 8), HIMM((uint64_t)(uintptr_t)callout_mem_slow));
-    EMIT(em, X_CALL, HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(callout_entry)));
+    EMIT(em, X_CALL, HMEM(8, HR_R15, HR_NONE, 0,
+                          dbt_broken("fpu") ? VCPU_OFF(callout_entry) : VCPU_OFF(callout_light_entry)));
     emit_jump(em, X_JMP, s->back);
 }

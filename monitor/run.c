@@ -111,6 +111,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
 {
     run.v = v;
     v->callout_entry = (uint64_t)(uintptr_t)tc_callout;
+    v->callout_light_entry = (uint64_t)(uintptr_t)tc_callout_light;
     v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
     v->shadow_base = (uint64_t)(uintptr_t)shadow_current();
     v->window = (uint64_t)(uintptr_t)shadow_physmem()->window;

@@ -27,5 +27,6 @@ struct vcpu *run_current_vcpu(void);
 uint32_t tc_enter(struct vcpu *v, const void *host_code);
 void tc_exit_to_monitor(void);
 void tc_callout(void);
+void tc_callout_light(void);
 
 #endif

@@ -139,6 +139,68 @@ tc_callout:
     jmp tc_leave_saved
     .size tc_callout, .-tc_callout
 
+/* The light trampoline: as tc_callout, but the monitor's C code touches no
+ * x87/MMX state, so only the guest's XMM0-7 (all a 32-bit guest has) and
+ * MXCSR are saved, into their places in the FXSAVE image. Leaving the TC
+ * completes the image with FXSAVE, as tc_leave_saved expects. */
+.macro XMM_SAVE_GUEST
+    movups %xmm0, V_FPU+160(%r15)
+    movups %xmm1, V_FPU+176(%r15)
+    movups %xmm2, V_FPU+192(%r15)
+    movups %xmm3, V_FPU+208(%r15)
+    movups %xmm4, V_FPU+224(%r15)
+    movups %xmm5, V_FPU+240(%r15)
+    movups %xmm6, V_FPU+256(%r15)
+    movups %xmm7, V_FPU+272(%r15)
+    stmxcsr V_FPU+24(%r15)
+.endm
+.macro XMM_LOAD_GUEST
+    ldmxcsr V_FPU+24(%r15)
+    movups V_FPU+160(%r15), %xmm0
+    movups V_FPU+176(%r15), %xmm1
+    movups V_FPU+192(%r15), %xmm2
+    movups V_FPU+208(%r15), %xmm3
+    movups V_FPU+224(%r15), %xmm4
+    movups V_FPU+240(%r15), %xmm5
+    movups V_FPU+256(%r15), %xmm6
+    movups V_FPU+272(%r15), %xmm7
+.endm
+
+    .globl tc_callout_light
+    .type tc_callout_light, @function
+tc_callout_light:
+    mov %r8, V_XR+0(%r15)
+    mov %r9, V_XR+8(%r15)
+    mov %r10, V_XR+16(%r15)
+    SAVE_GUEST
+    mov (%rsp), %rax
+    mov %rax, V_CALLOUT_RET(%r15)
+    XMM_SAVE_GUEST
+    ldmxcsr mxcsr_default(%rip)
+    mov %rsp, %rbp
+    and $-16, %rsp
+    mov %r15, %rdi
+    call *%r11
+    mov %rbp, %rsp
+    XMM_LOAD_GUEST
+    cmpl $0, V_STOP_REQUEST(%r15)
+    jne 1f
+    mov %rax, %r11
+    mov V_EFLAGS(%r15), %eax
+    and $(EFL_LIVE_MASK | 2), %eax
+    push %rax
+    popfq
+    LOAD_GUEST
+    mov V_XR+0(%r15), %r8
+    mov V_XR+8(%r15), %r9
+    mov V_XR+16(%r15), %r10
+    ret
+1:  fxsave64 V_FPU(%r15)
+    ldmxcsr mxcsr_default(%rip)
+    movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
+    jmp tc_leave_saved
+    .size tc_callout_light, .-tc_callout_light
+
     .section .rodata
     .align 4
 mxcsr_default:

@@ -120,7 +120,8 @@ struct vcpu {
     uint64_t shadow_base;      /* struct shadow_map * for the current mode */
     uint64_t window;           /* guest physical 0 in the direct mode's 4 GiB window (r13) */
     uint64_t ibtc_table;       /* host address of the in-TC indirect table */
-    uint64_t callout_entry;    /* tc_callout_trampoline */
+    uint64_t callout_entry;    /* tc_callout: saves the whole FPU state (FXSAVE) */
+    uint64_t callout_light_entry; /* tc_callout_light: XMM0-7 and MXCSR only */
     uint64_t exit_entry;       /* tc_exit_to_monitor */
     uint64_t seg_base[S_COUNT];/* segment bases, zero-extended, for emitted adds */
     uint32_t seg_limit[S_COUNT];
