@@ -96,6 +96,29 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     ret
     .size tc_exit_to_monitor, .-tc_exit_to_monitor
 
+/* Callout prologue and epilogue shared by both trampolines: r8-r10 kept in
+ * the vCPU across the C call; back in the TC, the guest's flags and
+ * registers come from the vCPU (the callout may have changed them). */
+.macro ENTER_CALLOUT
+    mov %r8, V_XR+0(%r15)
+    mov %r9, V_XR+8(%r15)
+    mov %r10, V_XR+16(%r15)
+    SAVE_GUEST
+    mov (%rsp), %rax
+    mov %rax, V_CALLOUT_RET(%r15)
+.endm
+.macro RETURN_TO_TC
+    mov V_EFLAGS(%r15), %eax
+    and $(EFL_LIVE_MASK | 2), %eax
+    push %rax
+    popfq
+    LOAD_GUEST
+    mov V_XR+0(%r15), %r8
+    mov V_XR+8(%r15), %r9
+    mov V_XR+16(%r15), %r10
+    ret
+.endm
+
 /* The callout trampoline, reached by `call *exit...(%r15)` from emitted code:
  *   in:  r11 = uint64_t fn(struct vcpu *), vcpu.cur_eip/callout_info set
  *   out: r11 = fn's result; guest registers and flags reloaded from the vCPU
@@ -106,12 +129,7 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     .globl tc_callout
     .type tc_callout, @function
 tc_callout:
-    mov %r8, V_XR+0(%r15)
-    mov %r9, V_XR+8(%r15)
-    mov %r10, V_XR+16(%r15)
-    SAVE_GUEST
-    mov (%rsp), %rax
-    mov %rax, V_CALLOUT_RET(%r15)
+    ENTER_CALLOUT
     fxsave64 V_FPU(%r15)
     ldmxcsr mxcsr_default(%rip)
     mov %rsp, %rbp                /* guest EBP is saved in the vCPU */
@@ -126,15 +144,7 @@ tc_callout:
     jne 2f
     fxrstor64 V_FPU(%r15)
 2:
-    mov V_EFLAGS(%r15), %eax
-    and $(EFL_LIVE_MASK | 2), %eax
-    push %rax
-    popfq
-    LOAD_GUEST
-    mov V_XR+0(%r15), %r8
-    mov V_XR+8(%r15), %r9
-    mov V_XR+16(%r15), %r10
-    ret
+    RETURN_TO_TC
 1:  movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
     jmp tc_leave_saved
     .size tc_callout, .-tc_callout
@@ -169,12 +179,7 @@ tc_callout:
     .globl tc_callout_light
     .type tc_callout_light, @function
 tc_callout_light:
-    mov %r8, V_XR+0(%r15)
-    mov %r9, V_XR+8(%r15)
-    mov %r10, V_XR+16(%r15)
-    SAVE_GUEST
-    mov (%rsp), %rax
-    mov %rax, V_CALLOUT_RET(%r15)
+    ENTER_CALLOUT
     XMM_SAVE_GUEST
     ldmxcsr mxcsr_default(%rip)
     mov %rsp, %rbp
@@ -186,15 +191,7 @@ tc_callout_light:
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
     mov %rax, %r11
-    mov V_EFLAGS(%r15), %eax
-    and $(EFL_LIVE_MASK | 2), %eax
-    push %rax
-    popfq
-    LOAD_GUEST
-    mov V_XR+0(%r15), %r8
-    mov V_XR+8(%r15), %r9
-    mov V_XR+16(%r15), %r10
-    ret
+    RETURN_TO_TC
 1:  fxsave64 V_FPU(%r15)
     ldmxcsr mxcsr_default(%rip)
     movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)

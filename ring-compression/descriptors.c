@@ -56,9 +56,14 @@ bool desc_store_high(struct vcpu *v, uint16_t sel, uint32_t d1)
 
 bool seg_load(struct vcpu *v, int sreg, uint16_t sel)
 {
+    return seg_load_with(v, sreg, sel, 13);
+}
+
+bool seg_load_with(struct vcpu *v, int sreg, uint16_t sel, int gp_vector)
+{
     if ((sel & ~3u) == 0) {
-        if (sreg == S_SS)
-            return fault(v, 13, 0);
+        if (sreg == S_SS || sreg == S_CS)
+            return fault(v, gp_vector, 0);
         /* A null selector: the register becomes unusable (P = 0). */
         v->seg[sreg] = (struct segment){ .selector = sel };
         vcpu_segment_changed(v, sreg);
@@ -66,13 +71,13 @@ bool seg_load(struct vcpu *v, int sreg, uint16_t sel)
     }
     uint32_t d[2];
     switch (desc_fetch(v, sel, d)) {
-    case DESC_OUTSIDE: return fault(v, 13, sel & ~3u);
+    case DESC_OUTSIDE: return fault(v, gp_vector, sel & ~3u);
     case DESC_MEMFAULT: return false;
     case DESC_OK: break;
     }
     struct seg_fault f;
     if (!seg_check_load(v, sreg, sel, d, &f))
-        return fault(v, f.vector, f.error_code);
+        return fault(v, f.vector == 13 ? gp_vector : f.vector, f.error_code);
     /* The CPU marks the descriptor accessed (type bit 0) when it loads it. */
     if (!(d[1] & (1u << 8))) {
         d[1] |= 1u << 8;

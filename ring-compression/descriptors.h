@@ -47,6 +47,9 @@ bool desc_store_high(struct vcpu *v, uint16_t sel, uint32_t d1);
 /* MOV/POP sreg, LDS…: loads a data segment register or SS with the checks
  * of the current CPL. CS is loaded by far transfers (far.c). */
 bool seg_load(struct vcpu *v, int sreg, uint16_t sel);
+/* The same with the #GP of the checks replaced by gp_vector: a task
+ * switch loads the new task's segments with #TS (CS included). */
+bool seg_load_with(struct vcpu *v, int sreg, uint16_t sel, int gp_vector);
 /* Loads CS's hidden part from a checked descriptor, RPL = new CPL. */
 void seg_load_cs(struct vcpu *v, uint16_t sel, uint32_t d[2], unsigned cpl);
 /* Returning to an outer level: DS, ES, FS, GS whose descriptors the new

@@ -19,35 +19,6 @@ enum {
 
 static const int seg_order[S_COUNT] = { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
 
-/* A segment register of the new task, with the task switch's faults. */
-static bool load_task_segment(struct vcpu *v, int sreg, uint16_t sel)
-{
-    if ((sel & ~3u) == 0) {
-        if (sreg == S_CS || sreg == S_SS)
-            return fault(v, 10, 0);
-        v->seg[sreg] = (struct segment){ .selector = sel };
-        vcpu_segment_changed(v, sreg);
-        return true;
-    }
-    uint32_t d[2];
-    switch (desc_fetch(v, sel, d)) {
-    case DESC_OUTSIDE: return fault(v, 10, sel & ~3u);
-    case DESC_MEMFAULT: return false;
-    case DESC_OK: break;
-    }
-    struct seg_fault f;
-    if (!seg_check_load(v, sreg, sel, d, &f))
-        return fault(v, f.vector == 13 ? 10 : f.vector, f.error_code);
-    if (!(d[1] & (1u << 8))) {
-        d[1] |= 1u << 8;
-        if (!desc_store_high(v, sel, d[1]))
-            return false;
-    }
-    seg_from_descriptor(&v->seg[sreg], sel, d);
-    vcpu_segment_changed(v, sreg);
-    return true;
-}
-
 static bool load_task_ldt(struct vcpu *v, uint16_t sel)
 {
     if ((sel & ~3u) == 0) {
@@ -147,7 +118,7 @@ bool task_switch(struct vcpu *v, uint16_t sel, uint32_t d[2], enum task_reason w
      * pushed (raise_exception points v->eip at the old instruction). */
     bool ok = load_task_ldt(v, (uint16_t)nt[TSS_LDT / 4]);
     for (int i = 0; ok && i < S_COUNT; i++)
-        ok = load_task_segment(v, seg_order[i], sels[seg_order[i]]);
+        ok = seg_load_with(v, seg_order[i], sels[seg_order[i]], 10);
     if (ok && v->eip > v->seg[S_CS].limit)
         ok = fault(v, 13, 0);
     v->eip = nt[TSS_EIP / 4];
