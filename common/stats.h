@@ -33,7 +33,8 @@
     X(tc_capacity,            "bytes of TC memory")                              \
     X(translate_ns,           "nanoseconds spent translating")                   \
     X(guest_events,           "exceptions and interrupts delivered through the guest IDT") \
-    X(task_switches,          "hardware task switches")
+    X(task_switches,          "hardware task switches")                         \
+    X(callout_continues,      "callouts that continued in the TC instead of leaving it")
 
 /* X(name, description): why the TC returned to the monitor. */
 #define STATS_EXIT_REASONS(X)                                                    \

@@ -42,6 +42,21 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
         unsigned chunk = GUEST_PAGE_SIZE - (la & (GUEST_PAGE_SIZE - 1));
         if (chunk > size)
             chunk = size;
+        /* Fast path: a filled shadow entry, as translated code uses it. A
+         * write entry exists only for pages without translated code, so
+         * such a store needs no SMC check. */
+        uint64_t addend = shadow_current()->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT];
+        if (addend) {
+            uint8_t *host = (uint8_t *)(uintptr_t)(addend + la);
+            if (write)
+                memcpy(host, p, chunk);
+            else
+                memcpy(p, host, chunk);
+            la += chunk;
+            p += chunk;
+            size -= chunk;
+            continue;
+        }
         struct shadow_fault f;
         uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f);
         if (!host) {
@@ -125,7 +140,42 @@ uint32_t gmem_effective_address(const struct vcpu *v, const struct mem_operand *
     return ea;
 }
 
+/* Decoded instructions of recent callouts, by linear address. An entry is
+ * used only if the guest's bytes still match it, so stores to code need no
+ * hook here; a hit costs a 15-byte read instead of a Zydis decode. */
+#define DECODE_CACHE_SIZE 256
+static struct {
+    gva_t la;
+    uint32_t cs_db;             /* the code segment's D bit: the decode mode */
+    struct insn in;
+} decode_cache[DECODE_CACHE_SIZE];
+
+static bool decode_uncached(struct vcpu *v, struct insn *in);
+
 bool gmem_decode_current(struct vcpu *v, struct insn *in)
+{
+    gva_t la = v->seg[S_CS].base + v->cur_eip;
+    uint32_t db = v->seg[S_CS].attrib & SEG_ATTR_DB;
+    unsigned slot = (la ^ (la >> 8)) % DECODE_CACHE_SIZE;
+    struct insn *c = &decode_cache[slot].in;
+    uint8_t now[15];
+    if (c->len && decode_cache[slot].la == la && decode_cache[slot].cs_db == db &&
+        gmem_read_linear(v, la, c->len, now) && memcmp(now, c->bytes, c->len) == 0) {
+        *in = *c;
+        in->eip = v->cur_eip;
+        return true;
+    }
+    v->exception = -1;
+    v->stop_request = 0;
+    if (!decode_uncached(v, in))
+        return false;
+    decode_cache[slot].la = la;
+    decode_cache[slot].cs_db = db;
+    *c = *in;
+    return true;
+}
+
+static bool decode_uncached(struct vcpu *v, struct insn *in)
 {
     /* Up to 15 bytes, fewer where the next page cannot be read: the
      * instruction itself was fetched, so it fits in what can be. */

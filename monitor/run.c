@@ -16,8 +16,11 @@
 
 static struct {
     struct vcpu *v;
+    const struct run_options *o;
     bool stop;
     int status;
+    int first_vector;           /* the event whose delivery ended in a triple fault */
+    uint32_t first_eip;
 } run;
 
 void vm_request_stop(int status)
@@ -99,6 +102,48 @@ static int report_shutdown(struct vcpu *v, int first_vector, uint32_t first_eip)
     return RUN_STATUS_GUEST_FAULT;
 }
 
+/* Delivers the pending event through the guest IDT; false on a triple
+ * fault (v->shutdown: the run loop reports it). */
+static bool deliver(struct vcpu *v)
+{
+    run.first_vector = v->exception;
+    run.first_eip = v->eip;
+    intr_deliver(v);
+    return !v->shutdown;
+}
+
+static void enter_mode(struct vcpu *v, uint32_t key)
+{
+    if (key != v->mode_key) {
+        v->mode_key = key;
+        v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
+    }
+}
+
+/* Called by the callout trampolines (tc_entry.S) when a callout asked to
+ * leave the TC: an exception, INT n, IRET, a far transfer, SYSENTER, a
+ * segment load… Where the run loop would simply deliver the event and enter
+ * the next block, do that here and return the block's host address, so the
+ * trampoline jumps there without leaving the TC (the FPU state stays in the
+ * registers, no FXSAVE/FXRSTOR, no run-loop round trip). 0: leave. */
+uint64_t tc_continue_target(struct vcpu *v)
+{
+    if (run.stop || !run.o->chain || v->halted || (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
+        return 0;
+    if (v->exception >= 0 && (v->exception == SHADOW_NO_RAM || !deliver(v)))
+        return 0;
+    uint32_t key = mode_key(v);
+    if (key & MODE_STEP)
+        return 0;
+    struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base);
+    if (!b)
+        return 0;
+    enter_mode(v, key);
+    v->stop_request = 0;
+    g_stats.callout_continues++;
+    return (uint64_t)(uintptr_t)b->host;
+}
+
 static struct tc_block *block_for(struct vcpu *v, gva_t eip)
 {
     struct tc_block *b = tc_lookup(eip, v->mode_key, v->seg[S_CS].base);
@@ -110,6 +155,7 @@ static struct tc_block *block_for(struct vcpu *v, gva_t eip)
 int run_guest(struct vcpu *v, const struct run_options *o)
 {
     run.v = v;
+    run.o = o;
     v->callout_entry = (uint64_t)(uintptr_t)tc_callout;
     v->callout_light_entry = (uint64_t)(uintptr_t)tc_callout_light;
     v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
@@ -123,14 +169,12 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             g_stats.exits[EXIT_stop]++;
             return run.status;
         }
+        if (v->shutdown)
+            return report_shutdown(v, run.first_vector, run.first_eip);
         if (v->exception >= 0) {
             if (v->exception == SHADOW_NO_RAM)
                 return report_outside_ram(v);
-            int first = v->exception;
-            uint32_t first_eip = v->eip;
-            intr_deliver(v);
-            if (v->shutdown)
-                return report_shutdown(v, first, first_eip);
+            deliver(v);
             continue;
         }
         if (v->halted) {
@@ -143,10 +187,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         /* After a direct-mode fault, one instruction through the slow path. */
         uint32_t key = mode_key(v) | (redo_slow ? MODE_SLOWMEM : 0);
         redo_slow = false;
-        if (key != v->mode_key) {
-            v->mode_key = key;
-            v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
-        }
+        enter_mode(v, key);
         bool step = key & MODE_STEP;
         if (step && dbg_instruction_breakpoint(v))
             continue;

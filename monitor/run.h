@@ -28,5 +28,8 @@ uint32_t tc_enter(struct vcpu *v, const void *host_code);
 void tc_exit_to_monitor(void);
 void tc_callout(void);
 void tc_callout_light(void);
+/* For the trampolines: where a callout that asked to leave may continue
+ * in the TC instead (a host address), or 0. */
+uint64_t tc_continue_target(struct vcpu *v);
 
 #endif

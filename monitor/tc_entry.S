@@ -119,6 +119,27 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     ret
 .endm
 
+/* Calls C with the vCPU as argument on a 16-byte aligned stack. */
+.macro CALL_C fn
+    mov %rsp, %rbp                /* guest EBP is saved in the vCPU */
+    and $-16, %rsp
+    mov %r15, %rdi
+    call \fn
+    mov %rbp, %rsp
+.endm
+/* A callout that wanted to leave may continue in the TC instead
+ * (tc_continue_target, monitor/run.c: the next block, r11): the calling
+ * block is not returned to, so its return address is dropped. */
+.macro CONTINUE_IN_TC
+    mov V_EFLAGS(%r15), %eax
+    and $(EFL_LIVE_MASK | 2), %eax
+    push %rax
+    popfq
+    LOAD_GUEST
+    lea 8(%rsp), %rsp             /* LEA: the guest's flags are loaded */
+    jmp *%r11
+.endm
+
 /* The callout trampoline, reached by `call *exit...(%r15)` from emitted code:
  *   in:  r11 = uint64_t fn(struct vcpu *), vcpu.cur_eip/callout_info set
  *   out: r11 = fn's result; guest registers and flags reloaded from the vCPU
@@ -132,11 +153,7 @@ tc_callout:
     ENTER_CALLOUT
     fxsave64 V_FPU(%r15)
     ldmxcsr mxcsr_default(%rip)
-    mov %rsp, %rbp                /* guest EBP is saved in the vCPU */
-    and $-16, %rsp
-    mov %r15, %rdi
-    call *%r11                    /* fn; C preserves r13 (the window) */
-    mov %rbp, %rsp
+    CALL_C *%r11                  /* fn; C preserves r13 (the window) */
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
     mov %rax, %r11
@@ -145,7 +162,13 @@ tc_callout:
     fxrstor64 V_FPU(%r15)
 2:
     RETURN_TO_TC
-1:  movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
+1:  CALL_C tc_continue_target
+    test %rax, %rax
+    jz 3f
+    mov %rax, %r11
+    fxrstor64 V_FPU(%r15)
+    CONTINUE_IN_TC
+3:  movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
     jmp tc_leave_saved
     .size tc_callout, .-tc_callout
 
@@ -182,17 +205,20 @@ tc_callout_light:
     ENTER_CALLOUT
     XMM_SAVE_GUEST
     ldmxcsr mxcsr_default(%rip)
-    mov %rsp, %rbp
-    and $-16, %rsp
-    mov %r15, %rdi
-    call *%r11
-    mov %rbp, %rsp
-    XMM_LOAD_GUEST
+    CALL_C *%r11
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
     mov %rax, %r11
+    XMM_LOAD_GUEST
     RETURN_TO_TC
-1:  fxsave64 V_FPU(%r15)
+1:  CALL_C tc_continue_target
+    test %rax, %rax
+    jz 3f
+    mov %rax, %r11
+    XMM_LOAD_GUEST
+    CONTINUE_IN_TC
+3:  XMM_LOAD_GUEST
+    fxsave64 V_FPU(%r15)
     ldmxcsr mxcsr_default(%rip)
     movl $TC_EXIT_CALLOUT_VALUE, V_EXIT_REASON(%r15)
     jmp tc_leave_saved
