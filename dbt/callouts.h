@@ -38,6 +38,9 @@ uint64_t callout_bitmem(struct vcpu *v);    /* BT/BTS/BTR/BTC m, reg; re-decodes
 /* Everything else sensitive or privileged (ring-compression/): re-decodes
  * the instruction at cur_eip and emulates it; always leaves the TC. */
 uint64_t callout_system(struct vcpu *v);
+/* The same, for the instructions that need the whole FPU state in
+ * vcpu.fpu_state (MASKMOVQ/MASKMOVDQU): called with the full FXSAVE. */
+uint64_t callout_system_fpu(struct vcpu *v);
 
 /* Flags of the subtraction a - b at `size` bytes (CMPS, SCAS). */
 void flags_from_sub(struct vcpu *v, uint32_t a, uint32_t b, unsigned size);

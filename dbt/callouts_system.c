@@ -392,6 +392,11 @@ static bool emulate(struct vcpu *v, const struct insn *in)
     return true;
 }
 
+uint64_t callout_system_fpu(struct vcpu *v)
+{
+    return callout_system(v);
+}
+
 uint64_t callout_system(struct vcpu *v)
 {
     struct insn in;

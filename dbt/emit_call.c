@@ -5,8 +5,8 @@
  * Two trampolines: the monitor's C code never touches the x87/MMX state,
  * only XMM registers and MXCSR, so most callouts save just the guest's
  * XMM0-7 and MXCSR (tc_callout_light, ~200 cycles less than FXSAVE +
- * FXRSTOR here). callout_system reads MMX/XMM registers from the FXSAVE
- * image (MASKMOVQ) and always leaves the TC: it takes the full one. */
+ * FXRSTOR here). A few system instructions read MMX/XMM registers from the FXSAVE
+ * image (MASKMOVQ): those go through callout_system_fpu and the full one. */
 #include "dbt/xlate.h"
 #include "dbt/callouts.h"
 #include "dbt/translate.h"
@@ -17,7 +17,7 @@ void emit_callout(struct xlate *x, uint64_t (*fn)(struct vcpu *), uint32_t info)
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(cur_eip)), HIMM(x->in->eip));
     EMIT(em, X_MOV, HMEM(4, HR_R15, HR_NONE, 0, VCPU_OFF(callout_info)), HIMM(info));
     EMIT(em, X_MOV, HREG(HR_R11, 8), HIMM((uint64_t)(uintptr_t)fn));
-    bool full = fn == callout_system || dbt_broken("fpu");
+    bool full = fn == callout_system_fpu || dbt_broken("fpu");
     EMIT(em, X_CALL, HMEM(8, HR_R15, HR_NONE, 0, full ? VCPU_OFF(callout_entry) : VCPU_OFF(callout_light_entry)));
 }
 

@@ -501,7 +501,11 @@ static bool emit_bitmem(struct xlate *x)
 
 static bool emit_system(struct xlate *x)
 {
-    emit_callout_and_exit(x, callout_system, x->in->len);
+    /* MASKMOVQ/MASKMOVDQU (0F F7) read MMX/XMM registers from the FXSAVE
+     * image: the callout with the full FPU save. */
+    const uint8_t *op = insn_opcode(x->in);
+    bool fpu = op[0] == 0x0f && op[1] == 0xf7;
+    emit_callout_and_exit(x, fpu ? callout_system_fpu : callout_system, x->in->len);
     return false;
 }
 

@@ -33,6 +33,17 @@ bool gmem_check_segment(struct vcpu *v, int seg, uint32_t offset, unsigned size,
     return true;
 }
 
+/* memcpy with the common sizes of CPU-made accesses inlined. */
+static inline void copy_bytes(void *d, const void *s, unsigned n)
+{
+    switch (n) {
+    case 2: memcpy(d, s, 2); break;
+    case 4: memcpy(d, s, 4); break;
+    case 8: memcpy(d, s, 8); break;
+    default: memcpy(d, s, n); break;
+    }
+}
+
 static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, bool user, void *buf)
 {
     uint8_t *p = buf;
@@ -45,13 +56,11 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
         /* Fast path: a filled shadow entry, as translated code uses it. A
          * write entry exists only for pages without translated code, so
          * such a store needs no SMC check. */
-        uint64_t addend = shadow_current()->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT];
+        const struct shadow_map *map = (const struct shadow_map *)(uintptr_t)v->shadow_base;
+        uint64_t addend = map ? map->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT] : 0;
         if (addend) {
             uint8_t *host = (uint8_t *)(uintptr_t)(addend + la);
-            if (write)
-                memcpy(host, p, chunk);
-            else
-                memcpy(p, host, chunk);
+            copy_bytes(write ? host : p, write ? p : host, chunk);
             la += chunk;
             p += chunk;
             size -= chunk;
