@@ -38,6 +38,11 @@ uint64_t callout_bitmem(struct vcpu *v);    /* BT/BTS/BTR/BTC m, reg; re-decodes
 /* Everything else sensitive or privileged (ring-compression/): re-decodes
  * the instruction at cur_eip and emulates it; always leaves the TC. */
 uint64_t callout_system(struct vcpu *v);
+/* MOV sreg, r16: info = sreg | rm << 4 | len << 8. Leaves the TC only if
+ * the segment's translation mode changed. */
+uint64_t callout_mov_sreg(struct vcpu *v);
+uint64_t callout_sysenter(struct vcpu *v);     /* info = len */
+uint64_t callout_sysexit(struct vcpu *v);      /* info = len */
 /* The same, for the instructions that need the whole FPU state in
  * vcpu.fpu_state (MASKMOVQ/MASKMOVDQU): called with the full FXSAVE. */
 uint64_t callout_system_fpu(struct vcpu *v);

@@ -8,6 +8,7 @@
  * and leaves the TC, because the translation mode may have changed. */
 #include "dbt/callouts.h"
 #include "dbt/guest_mem.h"
+#include "dbt/mode.h"
 #include "common/stats.h"
 #include "dbt/translate.h"
 #include "decoder/insn.h"
@@ -390,6 +391,43 @@ static bool emulate(struct vcpu *v, const struct insn *in)
     }
     v->eip = next;
     return true;
+}
+
+uint64_t callout_mov_sreg(struct vcpu *v)
+{
+    uint32_t info = v->callout_info;
+    int sreg = info & 7;
+    g_stats.callouts[CALLOUT_misc]++;
+    if (!seg_load(v, sreg, (uint16_t)v->regs[(info >> 4) & 7]))
+        return 0;
+    v->ss_shadow = sreg == S_SS;
+    bool step = v->mode_key & MODE_STEP;
+    if (step || segmode_of(&v->seg[sreg], step) != MODE_SEG(v->mode_key, sreg)) {
+        v->eip = v->cur_eip + (info >> 8);
+        v->stop_request = 1;
+    }
+    return 0;
+}
+
+/* SYSENTER/SYSEXIT change the CPL: always back to the run loop (or on to
+ * the next block through tc_continue_target). */
+static uint64_t fast_system_call(struct vcpu *v, bool (*op)(struct vcpu *))
+{
+    g_stats.callouts[CALLOUT_misc]++;
+    v->eip = v->cur_eip + v->callout_info;
+    if (op(v))
+        v->stop_request = 1;
+    return 0;
+}
+
+uint64_t callout_sysenter(struct vcpu *v)
+{
+    return fast_system_call(v, sys_sysenter);
+}
+
+uint64_t callout_sysexit(struct vcpu *v)
+{
+    return fast_system_call(v, sys_sysexit);
 }
 
 uint64_t callout_system_fpu(struct vcpu *v)

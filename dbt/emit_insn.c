@@ -380,9 +380,47 @@ static bool emit_pushf(struct xlate *x)
     return true;
 }
 
+/* POPF: inline at CPL 0 with a 32-bit operand, where every flag but VM,
+ * VIP, VIF and RF comes from the stack (SDM POPF), unless TF or AC change:
+ * they are part of the translation mode, so that case, and every other CPL
+ * or size, is the callout. POPF writes all arithmetic flags, so the host
+ * flags are free until the final POPFQ. */
 static bool emit_popf(struct xlate *x)
 {
-    emit_callout(x, callout_popf, x->in->len | (uint32_t)x->in->opsize << 8);
+    struct emitter *em = x->em;
+    uint32_t info = x->in->len | (uint32_t)x->in->opsize << 8;
+    if (MODE_CPL(x->key) != 0 || x->in->opsize != 4 || dbt_broken("popf")) {
+        emit_callout(x, callout_popf, info);
+        return true;
+    }
+    int slow = label_new(em), done = label_new(em);
+    pop_to_r9(x, 4);
+    EMIT(em, X_MOV, HREG(HR_R8, 4), vmem(4, VCPU_OFF(eflags)));
+    EMIT(em, X_XOR, HREG(HR_R8, 4), HREG(HR_R9, 4));
+    EMIT(em, X_TEST, HREG(HR_R8, 4), HIMM(EFL_TF | EFL_AC));
+    emit_jump(em, X_JNZ, slow);
+    const uint32_t keep = EFL_VM | EFL_VIP | EFL_VIF;
+    const uint32_t loaded = EFL_HOST_LIVE | EFL_TF | EFL_IOPL | EFL_NT | EFL_AC | EFL_ID;
+    EMIT(em, X_MOV, HREG(HR_R8, 4), vmem(4, VCPU_OFF(eflags)));
+    EMIT(em, X_AND, HREG(HR_R8, 4), HIMM(keep));
+    EMIT(em, X_MOV, HREG(HR_R10, 4), HREG(HR_R9, 4));
+    EMIT(em, X_AND, HREG(HR_R10, 4), HIMM(loaded));
+    EMIT(em, X_OR, HREG(HR_R8, 4), HREG(HR_R10, 4));
+    EMIT(em, X_OR, HREG(HR_R8, 4), HIMM(EFL_RSV1));
+    EMIT(em, X_MOV, vmem(4, VCPU_OFF(eflags)), HREG(HR_R8, 4));
+    EMIT(em, X_MOV, HREG(HR_R10, 4), HREG(HR_R9, 4));
+    EMIT(em, X_SHR, HREG(HR_R10, 4), HIMM(9));
+    EMIT(em, X_AND, HREG(HR_R10, 4), HIMM(1));
+    EMIT(em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HREG(HR_R10, 1));
+    esp_add(x, 4);
+    EMIT(em, X_AND, HREG(HR_R9, 4), HIMM(EFL_HOST_LIVE));
+    EMIT0(em, X_PUSHFQ);
+    EMIT(em, X_MOV, HMEM(8, HR_RSP, HR_NONE, 0, 0), HREG(HR_R9, 8));
+    EMIT0(em, X_POPFQ);
+    emit_jump(em, X_JMP, done);
+    label_bind(em, slow);
+    emit_callout(x, callout_popf, info);
+    label_bind(em, done);
     return true;
 }
 
@@ -435,9 +473,25 @@ static bool emit_cpuid(struct xlate *x)
     return true;
 }
 
+/* RDTSC at CPL 0 (CR4.TSD only matters above it): the host's TSC plus the
+ * guest's offset, inline and flag-free (SHLX/SHRX, LEA). Elsewhere, or
+ * without BMI2, the callout (which also keeps the TSC monotonic should
+ * the host's CPUs disagree). */
 static bool emit_rdtsc(struct xlate *x)
 {
-    emit_callout(x, callout_rdtsc, 0);
+    struct emitter *em = x->em;
+    if (MODE_CPL(x->key) != 0 || !host_has_bmi2) {
+        emit_callout(x, callout_rdtsc, 0);
+        return true;
+    }
+    EMIT0(em, X_RDTSC);
+    EMIT(em, X_MOV, HREG(HR_R8, 4), HIMM(32));
+    EMIT(em, X_SHLX, HREG(HR_RDX, 8), HREG(HR_RDX, 8), HREG(HR_R8, 8));
+    EMIT(em, X_LEA, HREG(HR_RAX, 8), HMEM(0, HR_RAX, HR_RDX, 1, 0));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), vmem(8, VCPU_OFF(tsc_offset)));
+    EMIT(em, X_LEA, HREG(HR_RAX, 8), HMEM(0, HR_RAX, HR_R11, 1, 0));
+    EMIT(em, X_SHRX, HREG(HR_RDX, 8), HREG(HR_RAX, 8), HREG(HR_R8, 8));
+    EMIT(em, X_MOV, HREG(HR_RAX, 4), HREG(HR_RAX, 4));
     return true;
 }
 
@@ -501,6 +555,19 @@ static bool emit_bitmem(struct xlate *x)
 
 static bool emit_system(struct xlate *x)
 {
+    /* The frequent ones without the generic dispatcher's decode: MOV sreg,
+     * r16 (the block goes on unless the translation mode changed), and
+     * SYSENTER/SYSEXIT. */
+    const uint8_t *p = insn_opcode(x->in);
+    if (p[0] == 0x8e && (p[1] >> 6) == 3 && ((p[1] >> 3) & 7) != S_CS && ((p[1] >> 3) & 7) <= S_GS) {
+        emit_callout(x, callout_mov_sreg, ((p[1] >> 3) & 7) | (uint32_t)(p[1] & 7) << 4 |
+                                             (uint32_t)x->in->len << 8);
+        return true;
+    }
+    if (p[0] == 0x0f && (p[1] == 0x34 || p[1] == 0x35)) {
+        emit_callout_and_exit(x, p[1] == 0x34 ? callout_sysenter : callout_sysexit, x->in->len);
+        return false;
+    }
     /* MASKMOVQ/MASKMOVDQU (0F F7) read MMX/XMM registers from the FXSAVE
      * image: the callout with the full FPU save. */
     const uint8_t *op = insn_opcode(x->in);

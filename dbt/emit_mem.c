@@ -22,7 +22,7 @@
 
 #include <cpuid.h>
 
-static bool host_has_bmi2;
+bool host_has_bmi2;
 
 void emit_mem_init(void)
 {

@@ -1,6 +1,14 @@
 /* Computes the translation mode key of the vCPU's current state (mode.h). */
 #include "dbt/mode.h"
 
+enum segmode segmode_of(const struct segment *seg, bool step)
+{
+    bool expand_down = !(seg->attrib & SEG_ATTR_TYPE_CODE) && (seg->attrib & SEG_ATTR_TYPE_ED);
+    if (seg->limit == 0xffffffff && !expand_down && !step)
+        return seg->base == 0 ? SEGMODE_FLAT : SEGMODE_BASED;
+    return SEGMODE_CHECKED;
+}
+
 uint32_t mode_key(const struct vcpu *v)
 {
     uint32_t k = v->cpl & 3;
@@ -18,13 +26,7 @@ uint32_t mode_key(const struct vcpu *v)
                 ((v->cr0 & CR0_AM) && (v->eflags & EFL_AC) && v->cpl == 3);
     if (step)
         k |= MODE_STEP;
-    for (int s = 0; s < S_COUNT; s++) {
-        const struct segment *seg = &v->seg[s];
-        bool expand_down = !(seg->attrib & SEG_ATTR_TYPE_CODE) && (seg->attrib & SEG_ATTR_TYPE_ED);
-        enum segmode m = SEGMODE_CHECKED;
-        if (seg->limit == 0xffffffff && !expand_down && !step)
-            m = seg->base == 0 ? SEGMODE_FLAT : SEGMODE_BASED;
-        k |= (uint32_t)m << MODE_SEG_SHIFT(s);
-    }
+    for (int s = 0; s < S_COUNT; s++)
+        k |= (uint32_t)segmode_of(&v->seg[s], step) << MODE_SEG_SHIFT(s);
     return k;
 }

@@ -42,5 +42,7 @@ enum segmode {
 #define MODE_MP            (1u << 20)
 
 uint32_t mode_key(const struct vcpu *v);
+/* How a block must address through this segment (step: MODE_STEP is on). */
+enum segmode segmode_of(const struct segment *seg, bool step);
 
 #endif

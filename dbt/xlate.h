@@ -67,6 +67,8 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write);
 void emit_access_done(struct xlate *x, int after_label);
 void emit_mem_stub(struct xlate *x, const struct stub *s);
 void emit_mem_init(void);
+/* The host has BMI2 (SHLX/SHRX: shifts that leave the flags alone). */
+extern bool host_has_bmi2;
 /* A whole access of the current instruction's memory operand. */
 int emit_mem_operand(struct xlate *x, unsigned size_override, bool write);
 /* An access of `size` bytes at SS:[ESP + disp]. */

@@ -126,6 +126,7 @@ struct vcpu {
     uint64_t seg_base[S_COUNT];/* segment bases, zero-extended, for emitted adds */
     uint32_t seg_limit[S_COUNT];
     uint32_t pad0;
+    uint64_t tsc_offset;       /* guest TSC - host TSC (WRMSR 0x10 moves it) */
 
     /* --- monitor-only state --- */
     uint32_t mode_key;         /* current translation mode (dbt/mode.h) */
@@ -139,7 +140,6 @@ struct vcpu {
     struct segment ldtr, tr;   /* hidden parts as LLDT/LTR/task switches load them */
     uint32_t dr[8];            /* DR0-DR3, (4, 5 unused), DR6, DR7 */
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t tsc_offset;       /* WRMSR to the TSC moves the guest's clock */
     uint64_t mtrr[32];         /* MTRRs: stored, no effect (no caches to model) */
     bool event_soft;           /* the pending exception is INT n/INT3/INTO: gate DPL checked */
     bool event_ext;            /* …an external interrupt: EXT set in error codes */
