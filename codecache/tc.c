@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #define HASH_BUCKETS 65536
-#define MAX_IBTC_KEYS 16
+/* Tables for this many modes; a guest that uses more (a hostile one can
+ * make thousands of mode keys) gets, for the rest, one shared table that
+ * stays empty: its indirect branches always take the monitor's path. */
+#define MAX_IBTC_KEYS 64
 #define IBTC_TABLE_BYTES ((size_t)8 << 32)
 
 static uint8_t *tc_wr_base, *tc_exec_base;
@@ -41,6 +44,7 @@ static struct {
     uint64_t *table;
 } ibtc[MAX_IBTC_KEYS];
 static unsigned nibtc;
+static uint64_t *ibtc_always_miss;
 
 int tc_init(size_t bytes)
 {
@@ -359,8 +363,15 @@ uint64_t *tc_ibtc_table(uint32_t key)
     for (unsigned i = 0; i < nibtc; i++)
         if (ibtc[i].key == key)
             return ibtc[i].table;
-    if (nibtc == MAX_IBTC_KEYS)
-        panic("more than %d translation modes in use", MAX_IBTC_KEYS);
+    if (nibtc == MAX_IBTC_KEYS) {
+        if (!ibtc_always_miss) {
+            ibtc_always_miss = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ,
+                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (ibtc_always_miss == MAP_FAILED)
+                panic("cannot map an indirect-branch table");
+        }
+        return ibtc_always_miss;
+    }
     /* 32 GiB of address space, never reserved: pages appear as entries are
      * written (a few hundred for a whole OS), untouched entries read 0. */
     uint64_t *t = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ | PROT_WRITE,
@@ -375,5 +386,7 @@ uint64_t *tc_ibtc_table(uint32_t key)
 
 void tc_ibtc_fill(uint32_t key, struct tc_block *b)
 {
-    tc_ibtc_table(key)[b->eip] = (uint64_t)(uintptr_t)b->host;
+    uint64_t *t = tc_ibtc_table(key);
+    if (t != ibtc_always_miss)
+        t[b->eip] = (uint64_t)(uintptr_t)b->host;
 }

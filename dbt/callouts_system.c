@@ -410,13 +410,19 @@ uint64_t callout_mov_sreg(struct vcpu *v)
 }
 
 /* SYSENTER/SYSEXIT change the CPL: always back to the run loop (or on to
- * the next block through tc_continue_target). */
+ * the next block through tc_continue_target). Their new mode is the old one
+ * with flat CS and SS at the new CPL (unless alignment checking or
+ * single-step makes it MODE_STEP: then it is computed in full). */
 static uint64_t fast_system_call(struct vcpu *v, bool (*op)(struct vcpu *))
 {
     g_stats.callouts[CALLOUT_misc]++;
     v->eip = v->cur_eip + v->callout_info;
-    if (op(v))
-        v->stop_request = 1;
+    if (!op(v))
+        return 0;
+    v->stop_request = 1;
+    uint32_t old = v->mode_key;
+    if (!(old & (MODE_STEP | MODE_SLOWMEM)) && !((v->cr0 & CR0_AM) && (v->eflags & EFL_AC)))
+        v->key_hint = (old & ~(3u | 3u << MODE_SEG_SHIFT(S_CS) | 3u << MODE_SEG_SHIFT(S_SS))) | v->cpl;
     return 0;
 }
 

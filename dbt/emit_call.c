@@ -2,9 +2,9 @@
  * tc_entry.S: tc_callout). Flag-free: only MOVs and the CALL, so a callout
  * can sit anywhere in a block whatever flags are live.
  *
- * Two trampolines: the monitor's C code never touches the x87/MMX state,
- * only XMM registers and MXCSR, so most callouts save just the guest's
- * XMM0-7 and MXCSR (tc_callout_light, ~200 cycles less than FXSAVE +
+ * Two trampolines: the monitor's C code never touches the x87/MMX state
+ * and does no floating point, only SSE moves, so most callouts save just
+ * the guest's XMM0-7 (tc_callout_light, ~200 cycles less than FXSAVE +
  * FXRSTOR here). A few system instructions read MMX/XMM registers from the FXSAVE
  * image (MASKMOVQ): those go through callout_system_fpu and the full one. */
 #include "dbt/xlate.h"

@@ -128,11 +128,13 @@ static void enter_mode(struct vcpu *v, uint32_t key)
  * registers, no FXSAVE/FXRSTOR, no run-loop round trip). 0: leave. */
 uint64_t tc_continue_target(struct vcpu *v)
 {
+    uint32_t hint = v->key_hint;
+    v->key_hint = 0;
     if (run.stop || !run.o->chain || v->halted || (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
         return 0;
     if (v->exception >= 0 && (v->exception == SHADOW_NO_RAM || !deliver(v)))
         return 0;
-    uint32_t key = mode_key(v);
+    uint32_t key = hint ? hint : mode_key(v);
     if (key & MODE_STEP)
         return 0;
     struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base);

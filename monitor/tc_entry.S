@@ -173,9 +173,11 @@ tc_callout:
     .size tc_callout, .-tc_callout
 
 /* The light trampoline: as tc_callout, but the monitor's C code touches no
- * x87/MMX state, so only the guest's XMM0-7 (all a 32-bit guest has) and
- * MXCSR are saved, into their places in the FXSAVE image. Leaving the TC
- * completes the image with FXSAVE, as tc_leave_saved expects. */
+ * x87/MMX state, so only the guest's XMM0-7 (all a 32-bit guest has) are
+ * saved, into their places in the FXSAVE image. The guest's MXCSR stays
+ * loaded: callouts do integer work only (SSE moves in memcpy), which no
+ * MXCSR setting affects. Leaving the TC completes the image with FXSAVE,
+ * as tc_leave_saved expects, and loads the monitor's MXCSR. */
 .macro XMM_SAVE_GUEST
     movups %xmm0, V_FPU+160(%r15)
     movups %xmm1, V_FPU+176(%r15)
@@ -185,10 +187,8 @@ tc_callout:
     movups %xmm5, V_FPU+240(%r15)
     movups %xmm6, V_FPU+256(%r15)
     movups %xmm7, V_FPU+272(%r15)
-    stmxcsr V_FPU+24(%r15)
 .endm
 .macro XMM_LOAD_GUEST
-    ldmxcsr V_FPU+24(%r15)
     movups V_FPU+160(%r15), %xmm0
     movups V_FPU+176(%r15), %xmm1
     movups V_FPU+192(%r15), %xmm2
@@ -204,7 +204,6 @@ tc_callout:
 tc_callout_light:
     ENTER_CALLOUT
     XMM_SAVE_GUEST
-    ldmxcsr mxcsr_default(%rip)
     CALL_C *%r11
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f

@@ -146,6 +146,7 @@ struct vcpu {
     uint32_t pending_dr6;      /* #DB trap bits to deliver after the current instruction */
     bool shutdown;             /* triple fault: the guest is dead */
     bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
+    uint32_t key_hint;         /* nonzero: the mode key a callout already knows (dbt/mode.h) */
     bool smc_hit;              /* a C-side store rewrote the running block */
     uint32_t cpl;
     bool halted;
