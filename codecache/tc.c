@@ -108,7 +108,7 @@ static unsigned hash_of(gva_t eip, uint32_t key)
     return (eip ^ (eip >> 16) ^ (key * 0x9e3779b1u)) & (HASH_BUCKETS - 1);
 }
 
-struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base)
+struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit)
 {
     struct tc_block *b = calloc(1, sizeof *b);
     if (!b)
@@ -116,6 +116,7 @@ struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base)
     b->eip = eip;
     b->key = key;
     b->cs_base = cs_base;
+    b->cs_limit = cs_limit;
     return b;
 }
 
@@ -199,11 +200,11 @@ void tc_block_publish(struct tc_block *b, size_t used)
     g_stats.tc_bytes += used;
 }
 
-struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base)
+struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit)
 {
     g_stats.tc_lookups++;
     for (struct tc_block *b = hash[hash_of(eip, key)]; b; b = b->hash_next)
-        if (b->eip == eip && b->key == key && b->cs_base == cs_base) {
+        if (b->eip == eip && b->key == key && b->cs_base == cs_base && b->cs_limit == cs_limit) {
             g_stats.tc_lookup_hits++;
             return b;
         }
@@ -308,6 +309,24 @@ static void block_invalidate(struct tc_block *b)
     g_stats.smc_blocks_invalidated++;
 }
 
+static bool overlaps(gpa_t a, uint32_t alen, gpa_t b, uint32_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Does the block's guest code overlap [gpa, gpa + len)? Its bytes start at
+ * phys_start and may continue at the start of its second page. */
+static bool block_covers(const struct tc_block *b, gpa_t gpa, uint32_t len)
+{
+    uint32_t size = b->guest_end - b->eip;
+    uint32_t in_first = GUEST_PAGE_SIZE - (b->phys_start & ~GUEST_PAGE_MASK);
+    if (in_first > size)
+        in_first = size;
+    if (overlaps(b->phys_start, in_first, gpa, len))
+        return true;
+    return size > in_first && b->npages == 2 && overlaps(b->page[1], size - in_first, gpa, len);
+}
+
 unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *current, bool *hit)
 {
     unsigned count = 0;
@@ -317,9 +336,7 @@ unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *cur
         struct code_page *p = code_page_get(page, false);
         for (uint32_t i = 0; p && i < p->n;) {
             struct tc_block *b = p->list[i];
-            /* Blocks never span more than two pages and, with paging off,
-             * their guest range is physical. */
-            if (b->eip < gpa + len && gpa < b->guest_end) {
+            if (block_covers(b, gpa, len)) {
                 if (b == current)
                     *hit = true;
                 block_invalidate(b);       /* removes b from p->list */

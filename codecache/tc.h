@@ -4,7 +4,7 @@
  * chaining and unchaining of direct exits, the in-TC indirect-branch tables,
  * and invalidation of the blocks made from a guest page that is written.
  *
- *   struct tc_block *b = tc_lookup(eip, key, cs_base);
+ *   struct tc_block *b = tc_lookup(eip, key, cs_base, cs_limit);
  *   if (!b) b = translate(...);               (dbt/ fills a block via tc_emit_*)
  *   tc_chain(exit_link, b);                   patch a direct exit to jump to b
  *   tc_invalidate_range(gpa, len, &hit_current);   on a store to code
@@ -36,8 +36,10 @@ struct tc_block {
     gva_t eip;                      /* guest EIP (CS offset) of the first instruction */
     uint32_t key;
     uint32_t cs_base;               /* linear = cs_base + EIP */
+    uint32_t cs_limit;              /* the limit its code was checked against */
     gva_t guest_end;                /* one past the last guest byte translated */
     gpa_t page[2];                  /* guest physical pages the bytes came from */
+    gpa_t phys_start;               /* guest physical address of the first byte */
     uint8_t npages;
     bool valid;
     uint32_t ninsns;
@@ -61,16 +63,16 @@ struct tc_space {
 };
 /* Returns false when the TC is too full (the caller flushes and retries). */
 bool tc_reserve(size_t min_room, struct tc_space *sp);
-struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base);
+struct tc_block *tc_block_new(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit);
 /* Publishes a block whose code occupies `used` bytes of the reserved space. */
 void tc_block_publish(struct tc_block *b, size_t used);
 void tc_block_discard(struct tc_block *b);
 /* Publishes `used` bytes of shared (block-less) code. */
 void tc_publish_raw(size_t used);
 
-/* Blocks are found by guest EIP, mode and CS base: the same EIP in another
- * code segment is other code. */
-struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base);
+/* Blocks are found by guest EIP, mode and CS base and limit: the same EIP
+ * in another code segment is other code, or faults elsewhere. */
+struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit);
 /* Patch the exit whose rel32 is at executable address `rel32` to jump to b. */
 void tc_chain(uint8_t *rel32, struct tc_block *to);
 /* The block whose code contains executable address `host`, or NULL. */

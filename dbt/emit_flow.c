@@ -24,6 +24,15 @@
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target)
 {
     struct stub *s = stub_alloc(x);
+    if (x->in && target > x->cs_limit) {
+        /* A branch beyond the CS limit faults on the branch (SDM JMP/Jcc). */
+        s->kind = STUB_CALLOUT_EXIT;
+        s->label = label_new(x->em);
+        s->eip = x->in->eip;
+        s->info = 13;
+        emit_jump(x->em, jump, s->label);
+        return;
+    }
     s->kind = STUB_EXIT;
     s->label = label_new(x->em);
     s->target = target;
@@ -55,7 +64,11 @@ void emit_exit_stub(struct xlate *x, struct stub *s)
 void emit_indirect(struct xlate *x)
 {
     struct emitter *em = x->em;
-    if (!x->ibtc) {
+    /* The run loop fills the table only for a flat CS outside MODE_STEP and
+     * MODE_SLOWMEM (monitor/run.c); other blocks would miss every time, at
+     * the price of a host signal: they leave for the monitor directly. */
+    bool filled = MODE_SEG(x->key, S_CS) == SEGMODE_FLAT && !(x->key & (MODE_STEP | MODE_SLOWMEM));
+    if (!x->ibtc || !filled) {
         emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
         return;
     }

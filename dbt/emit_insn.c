@@ -619,6 +619,12 @@ static bool emit_fpu_check(struct xlate *x)
 
 bool emit_insn(struct xlate *x)
 {
+    /* An instruction that ends beyond the CS limit: #GP(0) on it. */
+    uint32_t last = x->in->eip + x->in->len - 1;
+    if (last > x->cs_limit || last < x->in->eip) {
+        emit_callout_and_exit(x, callout_exception, 13);
+        return false;
+    }
     if ((x->in->sse || x->in->fpu) && !emit_fpu_check(x))
         return false;
     return handlers[x->in->kind](x);

@@ -96,6 +96,10 @@ void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size)
         !codecache_page_has_code((pa + size - 1) & GUEST_PAGE_MASK))
         return;
     bool hit = false;
+    if (v->smc_whole_page) {
+        size = ((pa + size - 1) | ~GUEST_PAGE_MASK) - (pa & GUEST_PAGE_MASK) + 1;
+        pa &= GUEST_PAGE_MASK;
+    }
     unsigned n = tc_invalidate_range(pa, size, tc_block_at((void *)(uintptr_t)v->callout_ret), &hit);
     if (n)
         g_stats.smc_invalidations++;

@@ -91,6 +91,8 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
         size_t n = fetch(x->cs_base + eip, buf, &page);
         if (n == 0)
             break;
+        if (x->ninsns == 0)
+            b->phys_start = page + ((x->cs_base + eip) & ~GUEST_PAGE_MASK);
         struct insn *in = &x->insns[x->ninsns];
         if (insn_decode(buf, n, eip, in) < 0) {
             memset(in, 0, sizeof *in);
@@ -201,13 +203,14 @@ struct tc_block *dbt_translate(struct vcpu *v, gva_t eip, uint32_t key)
     uint64_t t0 = now_ns();
     x.key = key;
     x.cs_base = v->seg[S_CS].base;
+    x.cs_limit = v->seg[S_CS].limit;
     x.chain = opts.chain;
     x.ibtc = opts.ibtc;
     x.direct = opts.direct;
     x.count_ibtc = opts.stats;
     int max_insns = (key & (MODE_SLOWMEM | MODE_STEP)) ? 1 : XLATE_MAX_INSNS;
     for (;;) {
-        struct tc_block *b = tc_block_new(eip, key, x.cs_base);
+        struct tc_block *b = tc_block_new(eip, key, x.cs_base, v->seg[S_CS].limit);
         x.block = b;
         scan(&x, eip, max_insns);
         if (x.ninsns == 0) {

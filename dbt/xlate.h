@@ -28,6 +28,7 @@ struct xlate {
     struct tc_block *block;
     uint32_t key;
     uint32_t cs_base;       /* the block's code segment base: fetch at cs_base + EIP */
+    uint32_t cs_limit;      /* …and limit: code and branch targets beyond it raise #GP(0) */
     bool chain;             /* direct exits may be chained (--no-chain) */
     bool ibtc;              /* indirect branches use the in-TC table (--no-ibtc) */
     bool direct;            /* paging off: address RAM through the window (--no-direct) */

@@ -63,6 +63,7 @@ int main(int argc, char **argv)
     static struct physmem pm;
     if (physmem_init(&pm, o.ram_size) < 0)
         fatal_user("cannot allocate %llu MiB of guest RAM", (unsigned long long)(o.ram_size >> 20));
+    pm.window_unused = o.no_direct;
     if (shadow_init(&pm) < 0 || tc_init(TC_BYTES) < 0)
         panic("cannot allocate the shadow map or the translation cache");
     struct dbt_options dopts = { .chain = !o.no_chain, .ibtc = !o.no_ibtc, .trace = o.trace,

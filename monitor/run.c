@@ -137,7 +137,7 @@ uint64_t tc_continue_target(struct vcpu *v)
     uint32_t key = hint ? hint : mode_key(v);
     if (key & MODE_STEP)
         return 0;
-    struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base);
+    struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base, v->seg[S_CS].limit);
     if (!b)
         return 0;
     enter_mode(v, key);
@@ -148,7 +148,7 @@ uint64_t tc_continue_target(struct vcpu *v)
 
 static struct tc_block *block_for(struct vcpu *v, gva_t eip)
 {
-    struct tc_block *b = tc_lookup(eip, v->mode_key, v->seg[S_CS].base);
+    struct tc_block *b = tc_lookup(eip, v->mode_key, v->seg[S_CS].base, v->seg[S_CS].limit);
     if (!b)
         b = dbt_translate(v, eip, v->mode_key);
     return b;
@@ -200,6 +200,8 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             v->cr2 = v->seg[S_CS].base + v->eip;
             continue;
         }
+        if (!(key & MODE_SLOWMEM))
+            v->smc_whole_page = false;
         v->stop_request = run.stop;
         v->in_tc = true;
         uint32_t reason = tc_enter(v, b->host);
@@ -231,6 +233,12 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         case TC_EXIT_MEMFAULT:
             v->eip = v->exit_eip;
             redo_slow = true;
+            /* A store that cost a host signal drops every block of the
+             * page it hit, so the page takes stores freely until code is
+             * translated there again: a guest writing data next to code
+             * (or a loader filling a page) pays one signal, not one a
+             * store. */
+            v->smc_whole_page = true;
             break;
         case TC_EXIT_CALLOUT:
             g_stats.exits[EXIT_callout_exit]++;

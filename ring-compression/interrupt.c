@@ -148,12 +148,15 @@ void intr_deliver(struct vcpu *v)
         if (deliver_once(v, &e))
             return;
         int second = v->exception;
-        if (e.vector == 8) {
+        /* Table 6-5 classes CPU exceptions: INT n/INT3/INTO (soft) are not
+         * one, so a fault delivering them is delivered on its own, and
+         * INT 8 is not a double fault. */
+        if (e.vector == 8 && !e.soft) {
             v->shutdown = true;         /* a fault while delivering #DF */
             return;
         }
-        bool df = (contributory(e.vector) && contributory(second)) ||
-                  (e.vector == 14 && (second == 14 || contributory(second)));
+        bool df = !e.soft && ((contributory(e.vector) && contributory(second)) ||
+                              (e.vector == 14 && (second == 14 || contributory(second))));
         if (df) {
             e = (struct event){ .vector = 8, .error_code = 0, .has_error = true, .ext = 1 };
         } else {

@@ -148,6 +148,7 @@ struct vcpu {
     bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
     uint32_t key_hint;         /* nonzero: the mode key a callout already knows (dbt/mode.h) */
     bool smc_hit;              /* a C-side store rewrote the running block */
+    bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
     uint32_t cpl;
     bool halted;
     bool in_tc;                /* between tc_enter and its return (signals.c) */

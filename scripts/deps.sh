@@ -2,7 +2,7 @@
 # Installs the Debian packages bt386 needs to build, test and benchmark.
 # Idempotent: does nothing (no apt-get update either) when all are present.
 set -e
-PKGS="build-essential cmake gcc-multilib libzydis-dev libcapstone-dev libunwind-dev qemu-system-x86 python3"
+PKGS="build-essential cmake gcc-multilib libzydis-dev libcapstone-dev libunwind-dev qemu-system-x86 python3 strace"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -120,6 +120,11 @@ int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable)
 {
     if ((uint64_t)page + GUEST_PAGE_SIZE > pm->size)
         return -1;
+    /* Without the direct mode nothing stores through the window: the
+     * shadow map's missing write entries protect code on their own, and
+     * self-modifying code costs no host system call at all. */
+    if (pm->window_unused)
+        return 0;
     int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
     /* Every alias of the page (see the top of this file). */
     int r = 0;

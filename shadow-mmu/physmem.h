@@ -16,6 +16,7 @@ struct physmem {
     uint8_t *ram;        /* host address of guest physical 0 (monitor's view) */
     uint8_t *window;     /* translated code's view: a 4 GiB window, RAM at its start */
     uint64_t size;       /* bytes of RAM, a multiple of the page size */
+    bool window_unused;  /* --no-direct: no translated code addresses the window */
 };
 
 int physmem_init(struct physmem *pm, uint64_t size);
