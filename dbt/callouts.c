@@ -23,7 +23,7 @@ void raise_exception(struct vcpu *v, int vector, uint32_t error_code, bool has_e
     v->error_code = error_code;
     v->has_error_code = has_error;
     v->event_soft = false;
-    v->eip = v->cur_eip;
+    v->eip = v->cur_eip + (dbt_broken("fault-eip") ? 1 : 0);
     v->stop_request = 1;
     g_stats.exits[EXIT_exception]++;
 }

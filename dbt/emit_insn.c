@@ -605,7 +605,7 @@ static bool (*const handlers[INSN_KIND_COUNT])(struct xlate *) = {
 static bool emit_fpu_check(struct xlate *x)
 {
     const struct insn *in = x->in;
-    uint32_t k = x->key;
+    uint32_t k = x->key & (dbt_broken("nm") ? ~(uint32_t)MODE_TS : ~0u);
     bool simd = in->sse || in->fpu == FPU_MMX;
     if ((in->sse && !(k & MODE_OSFXSR)) || (simd && (k & MODE_EM)))
         return emit_ud(x);

@@ -1,6 +1,7 @@
 /* Single-step and breakpoints (see debug.h). */
 #include "ring-compression/debug.h"
 #include "dbt/callouts.h"
+#include "dbt/translate.h"
 
 #define DR6_BS (1u << 14)
 
@@ -52,6 +53,8 @@ void dbg_data_access(struct vcpu *v, gva_t la, unsigned size, bool write)
 
 void dbg_after_instruction(struct vcpu *v, bool tf_before, bool rf_before)
 {
+    if (dbt_broken("single-step"))
+        tf_before = false;
     if (rf_before)
         v->eflags &= ~EFL_RF;
     if (v->ss_shadow) {

@@ -3,6 +3,7 @@
 #include "ring-compression/segment.h"
 #include "dbt/callouts.h"
 #include "dbt/guest_mem.h"
+#include "dbt/translate.h"
 
 uint32_t desc_base(const uint32_t d[2])
 {
@@ -76,7 +77,7 @@ bool seg_load_with(struct vcpu *v, int sreg, uint16_t sel, int gp_vector)
     case DESC_OK: break;
     }
     struct seg_fault f;
-    if (!seg_check_load(v, sreg, sel, d, &f))
+    if (!seg_check_load(v, sreg, sel, d, &f) && !dbt_broken("seg-checks"))
         return fault(v, f.vector == 13 ? gp_vector : f.vector, f.error_code);
     /* The CPU marks the descriptor accessed (type bit 0) when it loads it. */
     if (!(d[1] & (1u << 8))) {
@@ -102,6 +103,8 @@ void seg_load_cs(struct vcpu *v, uint16_t sel, uint32_t d[2], unsigned cpl)
 
 void seg_null_inaccessible(struct vcpu *v)
 {
+    if (dbt_broken("iret-null"))
+        return;
     static const int data_regs[] = { S_ES, S_DS, S_FS, S_GS };
     for (unsigned i = 0; i < ARRAY_SIZE(data_regs); i++) {
         struct segment *s = &v->seg[data_regs[i]];

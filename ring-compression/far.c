@@ -7,6 +7,7 @@
 #include "ring-compression/task.h"
 #include "ring-compression/segment.h"
 #include "dbt/guest_mem.h"
+#include "dbt/translate.h"
 
 #include <stdio.h>
 
@@ -25,7 +26,7 @@ static bool to_code_segment(struct vcpu *v, uint16_t sel, uint32_t d[2], uint32_
                             unsigned size, bool call, uint32_t next)
 {
     unsigned dpl = desc_dpl(d), rpl = sel & 3;
-    if (desc_conforming(d) ? dpl > v->cpl : (rpl > v->cpl || dpl != v->cpl))
+    if ((desc_conforming(d) ? dpl > v->cpl : (rpl > v->cpl || dpl != v->cpl)) && !dbt_broken("far-priv"))
         return fault(v, 13, sel & ~3u);
     if (!desc_present(d))
         return fault(v, 11, sel & ~3u);

@@ -11,6 +11,7 @@
 #include "ring-compression/task.h"
 #include "dbt/guest_mem.h"
 #include "common/stats.h"
+#include "dbt/translate.h"
 
 #include <stdio.h>
 
@@ -33,7 +34,8 @@ static bool push_frame(struct vcpu *v, struct gstack *s, unsigned size, const st
     uint32_t esp = v->regs[R_ESP];
     return (!outer || (gstack_push(v, s, size, v->seg[S_SS].selector) && gstack_push(v, s, size, esp))) &&
            gstack_push(v, s, size, eflags) && gstack_push(v, s, size, v->seg[S_CS].selector) &&
-           gstack_push(v, s, size, v->eip) && (!e->has_error || gstack_push(v, s, size, e->error_code));
+           gstack_push(v, s, size, v->eip) &&
+           (!e->has_error || dbt_broken("error-code") || gstack_push(v, s, size, e->error_code));
 }
 
 /* One attempt; false if it faulted (that fault is then in v->exception). */
@@ -50,7 +52,7 @@ static bool deliver_once(struct vcpu *v, const struct event *e)
                                           type == DT_INT32 || type == DT_TRAP32);
     if (!valid)
         return fault(v, 13, idt_error);
-    if (e->soft && desc_dpl(gate) < v->cpl)
+    if (e->soft && desc_dpl(gate) < v->cpl && !dbt_broken("int-dpl"))
         return fault(v, 13, idt_error);
     if (!desc_present(gate))
         return fault(v, 11, idt_error);
@@ -116,7 +118,7 @@ static bool deliver_once(struct vcpu *v, const struct event *e)
     gstack_commit(v, &s);
     seg_load_cs(v, sel, d, new_cpl);
     v->eip = offset;
-    uint32_t clear = EFL_TF | EFL_NT | EFL_RF | EFL_VM | ((type & 1) ? 0 : EFL_IF);
+    uint32_t clear = EFL_TF | EFL_NT | EFL_RF | EFL_VM | ((type & 1) || dbt_broken("gate-if") ? 0 : EFL_IF);
     vcpu_set_eflags(v, eflags & ~clear);
     return true;
 }
@@ -155,8 +157,9 @@ void intr_deliver(struct vcpu *v)
             v->shutdown = true;         /* a fault while delivering #DF */
             return;
         }
-        bool df = !e.soft && ((contributory(e.vector) && contributory(second)) ||
-                              (e.vector == 14 && (second == 14 || contributory(second))));
+        bool df = !e.soft && !dbt_broken("df") &&
+                  ((contributory(e.vector) && contributory(second)) ||
+                   (e.vector == 14 && (second == 14 || contributory(second))));
         if (df) {
             e = (struct event){ .vector = 8, .error_code = 0, .has_error = true, .ext = 1 };
         } else {

@@ -4,6 +4,7 @@
 #include "ring-compression/descriptors.h"
 #include "ring-compression/segment.h"
 #include "dbt/callouts.h"
+#include "dbt/translate.h"
 
 #include <stdio.h>
 
@@ -202,7 +203,7 @@ bool sys_ltr(struct vcpu *v, uint16_t sel)
         return fault(v, 13, sel & ~3u);
     if (!desc_present(d))
         return fault(v, 11, sel & ~3u);
-    d[1] |= 2u << 8;                     /* busy */
+    d[1] |= dbt_broken("ltr-busy") ? 0 : 2u << 8;      /* busy */
     if (!desc_store_high(v, sel, d[1]))
         return false;
     seg_from_descriptor(&v->tr, sel, d);
@@ -239,7 +240,7 @@ bool sys_lar_lsl(struct vcpu *v, uint16_t sel, bool lsl, bool *ok, uint32_t *out
     if (!visible(v, sel, d))
         return true;
     *ok = true;
-    *out = lsl ? desc_limit(d) : d[1] & 0x00f0ff00u;
+    *out = lsl ? desc_limit(d) : d[1] & (dbt_broken("lar-mask") ? ~0u : 0x00f0ff00u);
     return true;
 }
 
@@ -293,7 +294,7 @@ bool sys_sysexit(struct vcpu *v)
     if ((cs & ~3u) == 0 || v->cpl != 0)
         return fault(v, 13, 0);
     flat_segment(v, S_CS, (uint16_t)((cs & ~3u) + 16) | 3, true, 3);
-    flat_segment(v, S_SS, (uint16_t)((cs & ~3u) + 24) | 3, false, 3);
+    flat_segment(v, S_SS, (uint16_t)((cs & ~3u) + (dbt_broken("sysexit") ? 16 : 24)) | 3, false, 3);
     v->cpl = 3;
     v->regs[R_ESP] = v->regs[R_ECX];
     v->eip = v->regs[R_EDX];

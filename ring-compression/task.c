@@ -8,6 +8,7 @@
 #include "ring-compression/segment.h"
 #include "common/stats.h"
 #include "dbt/guest_mem.h"
+#include "dbt/translate.h"
 
 #include <stdio.h>
 
@@ -87,7 +88,7 @@ bool task_switch(struct vcpu *v, uint16_t sel, uint32_t d[2], enum task_reason w
     }
     uint32_t new_flags = nt[TSS_EFLAGS / 4];
     if (why == TASK_CALL || why == TASK_INT) {
-        uint16_t link = old_sel;
+        uint16_t link = dbt_broken("task-link") ? 0 : old_sel;
         if (!gmem_write_linear(v, base + TSS_LINK, 2, &link))
             return false;
         new_flags |= EFL_NT;
