@@ -142,10 +142,19 @@ static void liveness(struct xlate *x)
     for (int i = x->ninsns - 1; i >= 0; i--) {
         const struct insn *in = &x->insns[i];
         live = (live & ~in->flags_written) | in->flags_read;
-        /* A #DE frame shows the flags as they were before DIV/IDIV: its
-         * operand lookup must not clobber them. */
-        if (in->kind == INSN_DIV)
+        /* Instructions that save the flags as they are before them, although
+         * the decoder says they overwrite them: a #DE frame of DIV/IDIV, the
+         * outgoing task's EFLAGS image of an IRET or far transfer that
+         * switches tasks, INT n's frame. Their lookups must not clobber the
+         * flags. */
+        switch (in->kind) {
+        case INSN_DIV: case INSN_SYSTEM: case INSN_INT: case INSN_INT3: case INSN_INTO:
+        case INSN_BOUND:
             live = EFL_HOST_LIVE;
+            break;
+        default:
+            break;
+        }
         x->live_in[i] = dbt_broken("flags") ? 0 : live;
     }
 }

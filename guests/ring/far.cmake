@@ -6,9 +6,7 @@ bt386_add_guest(far_calls far_calls.c far_calls_asm.S far_try.c ${GUEST_PM_SOURC
 # guest's last group runs in one: QEMU half only (docs/next-steps.md).
 bt386_guest_test_qemu_only(far_calls)
 bt386_add_guest(far_tasks far_tasks.c far_tasks_asm.S far_try.c ${GUEST_PM_SOURCES})
-# With --no-direct, the EFLAGS image a task's IRET saves has PF wrong
-# (docs/next-steps.md): the shadow-map half is left out until found.
-bt386_guest_test_direct_only(far_tasks)
+bt386_guest_test(far_tasks)
 bt386_add_guest(far_sysenter far_sysenter.c far_sysenter_asm.S far_try.c ${GUEST_PM_SOURCES})
 bt386_guest_test(far_sysenter)
 bt386_add_guest(far_debug far_debug.c far_debug_asm.S far_try.c ${GUEST_PM_SOURCES})
