@@ -199,5 +199,5 @@ static bool decode_uncached(struct vcpu *v, struct insn *in)
         v->exception = -1;
         n--;
     }
-    return n && insn_decode(buf, n, v->cur_eip, in) == 0;
+    return n && insn_decode_mode(buf, n, v->cur_eip, !(v->seg[S_CS].attrib & SEG_ATTR_DB), in) == 0;
 }

@@ -22,6 +22,8 @@ uint32_t mode_key(const struct vcpu *v)
         k |= MODE_EM;
     if (v->cr0 & CR0_MP)
         k |= MODE_MP;
+    if (!(v->seg[S_CS].attrib & SEG_ATTR_DB))
+        k |= MODE_CODE16;
     bool step = (v->eflags & EFL_TF) || (v->dr[7] & 0xff) ||
                 ((v->cr0 & CR0_AM) && (v->eflags & EFL_AC) && v->cpl == 3);
     if (step)

@@ -1,10 +1,11 @@
 /* The translation mode key: a block is valid only for the machine state it
  * was specialised on. Layout (bit numbers):
  *
- *   31  21 20 19 18 17 16 15 14 13 12 ... 4 3  2   1 0
- *   [zero] MP EM TS ST FX SM [GS][FS][DS][SS][CS][ES] PG [CPL]
+ *   31  22 21 20 19 18 17 16 15 14 13 12 ... 4 3  2   1 0
+ *   [zero] 16 MP EM TS ST FX SM [GS][FS][DS][SS][CS][ES] PG [CPL]
  *                           2 bits each: SEGMODE_*
- *   FX = CR4.OSFXSR, ST = single-step (MODE_STEP), TS/EM/MP = CR0's FPU bits
+ *   FX = CR4.OSFXSR, ST = single-step (MODE_STEP), TS/EM/MP = CR0's FPU bits,
+ *   16 = 16-bit code segment
  *
  * Segment bases are read from the vCPU at run time, so a base change needs
  * no new key; a limit or expand-down change does (SEGMODE_CHECKED). */
@@ -40,6 +41,8 @@ enum segmode {
 #define MODE_TS            (1u << 18)
 #define MODE_EM            (1u << 19)
 #define MODE_MP            (1u << 20)
+/* CS.D = 0: 16-bit code (default operand and address size 16). */
+#define MODE_CODE16        (1u << 21)
 
 uint32_t mode_key(const struct vcpu *v);
 /* How a block must address through this segment (step: MODE_STEP is on). */

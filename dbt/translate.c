@@ -94,7 +94,7 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
         if (x->ninsns == 0)
             b->phys_start = page + ((x->cs_base + eip) & ~GUEST_PAGE_MASK);
         struct insn *in = &x->insns[x->ninsns];
-        if (insn_decode(buf, n, eip, in) < 0) {
+        if (insn_decode_mode(buf, n, eip, (x->key & MODE_CODE16) != 0, in) < 0) {
             memset(in, 0, sizeof *in);
             in->eip = eip;
             in->len = 1;

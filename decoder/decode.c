@@ -18,7 +18,7 @@ const char *const insn_kind_names[INSN_KIND_COUNT] = {
 #undef X
 };
 
-static ZydisDecoder decoder32;
+static ZydisDecoder decoder32, decoder16;
 
 /* Sets up a Zydis decoder for bt386's guest CPU. Zydis' decoder modes for
  * newer extensions reuse encodings that a CPU without them (our CPUID: no
@@ -26,20 +26,24 @@ static ZydisDecoder decoder32;
  * with an ignored REP prefix there (GCC emits "rep bsf" for __builtin_ctz,
  * Linux's __ffs spells it out), and 0F 1A/1B/1C are hint NOPs. NB:
  * x64_rewrite (x64asm.c) re-decodes guest instructions with this setup. */
-void insn_zydis_decoder_init(ZydisDecoder *d)
+void insn_zydis_decoder_init(ZydisDecoder *d, bool code16)
 {
     static const ZydisDecoderMode absent[] = {
         ZYDIS_DECODER_MODE_TZCNT, ZYDIS_DECODER_MODE_LZCNT, ZYDIS_DECODER_MODE_MPX,
         ZYDIS_DECODER_MODE_CLDEMOTE,
     };
-    ZydisDecoderInit(d, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    if (code16)
+        ZydisDecoderInit(d, ZYDIS_MACHINE_MODE_LEGACY_16, ZYDIS_STACK_WIDTH_16);
+    else
+        ZydisDecoderInit(d, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
     for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
         ZydisDecoderEnableMode(d, absent[i], ZYAN_FALSE);
 }
 
 void insn_decoder_init(void)
 {
-    insn_zydis_decoder_init(&decoder32);
+    insn_zydis_decoder_init(&decoder32, false);
+    insn_zydis_decoder_init(&decoder16, true);
 }
 
 /* Guest general register number (R_*) of a Zydis register, or -1. Sets
@@ -272,15 +276,21 @@ static void fill_mem(struct insn *in, const ZydisDecodedInstruction *zi, const Z
 
 int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
 {
+    return insn_decode_mode(bytes, avail, eip, false, in);
+}
+
+int insn_decode_mode(const uint8_t *bytes, size_t avail, gva_t eip, bool code16, struct insn *in)
+{
     ZydisDecodedInstruction zi;
     ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 
     memset(in, 0, sizeof *in);
     memset(&zi, 0, sizeof zi);
     in->eip = eip;
+    in->code16 = code16;
     in->high8 = -1;
     in->reg = -1;
-    if (ZYAN_FAILED(ZydisDecoderDecodeFull(&decoder32, bytes, avail, &zi, ops)))
+    if (ZYAN_FAILED(ZydisDecoderDecodeFull(code16 ? &decoder16 : &decoder32, bytes, avail, &zi, ops)))
         return -1;
     in->len = zi.length;
     memcpy(in->bytes, bytes, zi.length);
@@ -460,8 +470,10 @@ int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *in)
         in->sub = zi.mnemonic == ZYDIS_MNEMONIC_BT ? BIT_TEST : zi.mnemonic == ZYDIS_MNEMONIC_BTS ? BIT_SET :
                   zi.mnemonic == ZYDIS_MNEMONIC_BTR ? BIT_RESET : BIT_COMPLEMENT;
     }
+    /* In 16-bit code the same bytes have other operand sizes than in
+     * 64-bit mode: nothing is copied, everything re-encoded. */
     if (in->kind == INSN_GENERIC || in->kind == INSN_DIV)
-        in->ident = !in->has_mem && !in->uses_esp && ident_encoding(&zi);
+        in->ident = !code16 && !in->has_mem && !in->uses_esp && ident_encoding(&zi);
     return 0;
 }
 

@@ -84,6 +84,7 @@ struct insn {
     int8_t high8;           /* an explicit AH/CH/DH/BH operand: its R_* base (EAX…EBX), else -1 */
     bool ident;             /* the bytes mean the same in 64-bit mode: copy them */
     bool lock;
+    bool code16;            /* decoded for a D = 0 code segment */
     bool sse;               /* an SSE/SSE2 instruction: #UD unless CR4.OSFXSR (SDM 13.1.3) */
     uint8_t fpu;            /* FPU_*: which CR0.TS/EM/MP rule applies (SDM vol. 3A, 2.5) */
 };
@@ -92,6 +93,9 @@ struct insn {
  * -1 for an invalid or truncated encoding (the caller raises #UD, or reads
  * more bytes for a truncated one). */
 int insn_decode(const uint8_t *bytes, size_t avail, gva_t eip, struct insn *out);
+/* The same for a code segment with D = 0 (code16: 16-bit default operand
+ * and address sizes) or D = 1. */
+int insn_decode_mode(const uint8_t *bytes, size_t avail, gva_t eip, bool code16, struct insn *out);
 
 /* The instruction's opcode bytes: past its legacy prefixes (for handlers
  * that read the opcode and ModRM fields themselves). */

@@ -104,12 +104,12 @@ int x64_encode(uint8_t *buf, enum x64_mnemonic m, int nops, const struct hop *op
     return (int)len;
 }
 
-static ZydisDecoder decoder32;
+static ZydisDecoder decoder32, decoder16;
 static bool decoder_ready;
 
 /* decode.c: the guest CPU's decoder setup, so that a rewrite reads the
  * bytes exactly as insn_decode did. */
-void insn_zydis_decoder_init(ZydisDecoder *d);
+void insn_zydis_decoder_init(ZydisDecoder *d, bool code16);
 
 int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
 {
@@ -118,10 +118,11 @@ int x64_rewrite(const struct insn *in, const struct rewrite *rw, uint8_t *buf)
     ZydisEncoderRequest req;
 
     if (!decoder_ready) {
-        insn_zydis_decoder_init(&decoder32);
+        insn_zydis_decoder_init(&decoder32, false);
+        insn_zydis_decoder_init(&decoder16, true);
         decoder_ready = true;
     }
-    if (ZYAN_FAILED(ZydisDecoderDecodeFull(&decoder32, in->bytes, in->len, &zi, ops)))
+    if (ZYAN_FAILED(ZydisDecoderDecodeFull(in->code16 ? &decoder16 : &decoder32, in->bytes, in->len, &zi, ops)))
         return -1;
     /* A hint NOP (0F 18..1F, NOP r/m; no access even with a memory operand)
      * does nothing. Re-encoded, Zydis would pick 0F 0D, which is PREFETCH on

@@ -92,7 +92,7 @@ static bool through_call_gate(struct vcpu *v, uint16_t gsel, const uint32_t gate
     uint32_t params[32];
     for (unsigned i = 0; i < count; i++) {
         struct gstack at = outer;
-        at.esp += (uint32_t)((count - 1 - i) * size);
+        at.esp += (uint32_t)((dbt_broken("gate-params") ? i : count - 1 - i) * size);
         if (!gstack_pop(v, &at, size, &params[i]))
             return false;
     }

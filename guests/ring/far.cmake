@@ -2,9 +2,7 @@
 # architecture (SDM vol. 3A 5.8, ch. 7, ch. 17; vol. 2 CALL/JMP/RET/IRET/
 # SYSENTER/SYSEXIT): one guest per group of rules.
 bt386_add_guest(far_calls far_calls.c far_calls_asm.S far_try.c ${GUEST_PM_SOURCES})
-# bt386 does not translate 16-bit code segments (CS.D = 0) yet, and the
-# guest's last group runs in one: QEMU half only (docs/next-steps.md).
-bt386_guest_test_qemu_only(far_calls)
+bt386_guest_test(far_calls)
 bt386_add_guest(far_tasks far_tasks.c far_tasks_asm.S far_try.c ${GUEST_PM_SOURCES})
 bt386_guest_test(far_tasks)
 bt386_add_guest(far_sysenter far_sysenter.c far_sysenter_asm.S far_try.c ${GUEST_PM_SOURCES})
