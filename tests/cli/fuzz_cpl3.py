@@ -17,9 +17,10 @@ checks:
      loaded from files (bt386, libc, ld.so, the vDSO) is the monitor's;
   3. the calls do not grow with the work: per system call name, the run
      with N sequences makes no more calls than the run with N/2, except
-     write (the serial output, a line more or less), brk, mmap and mremap (the
-     monitor's memory for the blocks it translates: more sequences, more
-     distinct code) and the names given with --may-grow. Growth means a
+     write (the serial output, a line more or less), brk, mmap, mremap and
+     madvise (the monitor's memory for the blocks it translates, and the
+     translation-cache flushes that drop it: more sequences, more distinct
+     code) and the names given with --may-grow (printed, not judged). Growth means a
      host call per guest event: a signal and its rt_sigreturn, an mprotect.
      The guest rewrites its code page before every sequence: in the direct
      mode each rewrite costs the monitor one write-protection fault and the
@@ -167,12 +168,16 @@ for count in (args.count // 2, args.count):
         print("\n".join("     " + l for l in out.splitlines() if not l.startswith(("ok", "passed"))))
 
 small, big = results[args.count // 2], results[args.count]
-allowed = {"write", "brk", "mmap", "mremap"} | set(args.may_grow)
+allowed = {"write", "brk", "mmap", "mremap", "madvise"} | set(args.may_grow)
 if small is None or big is None:
     check(False, "host system calls do not grow with the sequences: not measured, a run failed")
 else:
     grown = {name: (small[name], big[name]) for name in set(small) | set(big)
              if name not in allowed and big[name] > small[name]}
+    tolerated = [f"{name}: {small[name]} -> {big[name]}" for name in sorted(allowed)
+                 if name != "write" and big[name] > small[name]]
+    if tolerated:
+        print("     grew, as allowed: " + ", ".join(tolerated))
     check(not grown, f"host system calls do not grow with the sequences ({args.count // 2} -> {args.count}; "
           f"{', '.join(sorted(allowed))} aside)", [f"{name}: {a} -> {b}" for name, (a, b) in sorted(grown.items())])
 print(f"{'FAIL' if failed else 'passed'}: {failed} check(s) failed")
