@@ -411,7 +411,7 @@ uint64_t callout_mov_sreg(struct vcpu *v)
 
 /* SYSENTER/SYSEXIT change the CPL: always back to the run loop (or on to
  * the next block through tc_continue_target). Their new mode is the old one
- * with flat CS and SS at the new CPL (unless alignment checking or
+ * with flat 32-bit CS and SS at the new CPL (unless alignment checking or
  * single-step makes it MODE_STEP: then it is computed in full). */
 static uint64_t fast_system_call(struct vcpu *v, bool (*op)(struct vcpu *))
 {
@@ -422,7 +422,9 @@ static uint64_t fast_system_call(struct vcpu *v, bool (*op)(struct vcpu *))
     v->stop_request = 1;
     uint32_t old = v->mode_key;
     if (!(old & (MODE_STEP | MODE_SLOWMEM)) && !((v->cr0 & CR0_AM) && (v->eflags & EFL_AC)))
-        v->key_hint = (old & ~(3u | 3u << MODE_SEG_SHIFT(S_CS) | 3u << MODE_SEG_SHIFT(S_SS))) | v->cpl;
+        v->key_hint = KEY_HINT_VALID |
+                      (old & ~(3u | 3u << MODE_SEG_SHIFT(S_CS) | 3u << MODE_SEG_SHIFT(S_SS) | MODE_CODE16)) |
+                      v->cpl;
     return 0;
 }
 

@@ -134,7 +134,7 @@ uint64_t tc_continue_target(struct vcpu *v)
         return 0;
     if (v->exception >= 0 && (v->exception == SHADOW_NO_RAM || !deliver(v)))
         return 0;
-    uint32_t key = hint ? hint : mode_key(v);
+    uint32_t key = (hint & KEY_HINT_VALID) ? hint & ~KEY_HINT_VALID : mode_key(v);
     if (key & MODE_STEP)
         return 0;
     struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base, v->seg[S_CS].limit);

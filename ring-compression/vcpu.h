@@ -146,7 +146,7 @@ struct vcpu {
     uint32_t pending_dr6;      /* #DB trap bits to deliver after the current instruction */
     bool shutdown;             /* triple fault: the guest is dead */
     bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
-    uint32_t key_hint;         /* nonzero: the mode key a callout already knows (dbt/mode.h) */
+    uint32_t key_hint;         /* KEY_HINT_VALID | the mode key a callout already knows */
     bool smc_hit;              /* a C-side store rewrote the running block */
     bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
     uint32_t cpl;
@@ -157,6 +157,8 @@ struct vcpu {
 };
 
 #define VCPU_OFF(field) offsetof(struct vcpu, field)
+/* Marks vcpu.key_hint as set (mode keys use bits 0-21; 0 is a valid key). */
+#define KEY_HINT_VALID (1u << 31)
 
 struct vcpu *vcpu_create(void);
 void vcpu_destroy(struct vcpu *v);
