@@ -53,13 +53,14 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
         unsigned chunk = GUEST_PAGE_SIZE - (la & (GUEST_PAGE_SIZE - 1));
         if (chunk > size)
             chunk = size;
-        /* Fast path: a filled shadow entry, as translated code uses it. A
-         * write entry exists only for pages without translated code, so
-         * such a store needs no SMC check. */
-        const struct shadow_map *map = (const struct shadow_map *)(uintptr_t)v->shadow_base;
-        uint64_t addend = map ? map->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT] : 0;
-        if (addend) {
-            uint8_t *host = (uint8_t *)(uintptr_t)(addend + la);
+        /* Fast path, paging off: the linear address is physical; RAM is
+         * read directly and written directly unless the page holds
+         * translated code (a bit in physmem's code map, in cache where
+         * the shadow map's 32 MiB of tables would not be). */
+        const struct physmem *pm = shadow_physmem();
+        if (!(v->cr0 & CR0_PG) && (uint64_t)la + chunk <= pm->size &&
+            (!write || !physmem_page_has_code(pm, la))) {
+            uint8_t *host = pm->ram + la;
             copy_bytes(write ? host : p, write ? p : host, chunk);
             la += chunk;
             p += chunk;

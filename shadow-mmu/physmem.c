@@ -18,6 +18,7 @@
  * over 1 GiB ran ~2x faster: revisit for large guests (docs/decisions.md). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -90,6 +91,12 @@ int physmem_init(struct physmem *pm, uint64_t size)
              fd, (off_t)(2 * GIB)) == MAP_FAILED)
         goto fail;
     close(fd);
+    pm->code_map = calloc(size / GUEST_PAGE_SIZE / 8 + 1, 1);
+    if (!pm->code_map) {
+        errno = ENOMEM;
+        fd = -1;
+        goto fail;
+    }
     pm->ram = ram;
     pm->window = window;
     pm->size = size;
@@ -97,7 +104,8 @@ int physmem_init(struct physmem *pm, uint64_t size)
 
 fail:;
     int err = errno;
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     if (ram)
         munmap(ram, size + GUARD_SIZE);
     if (window)
@@ -112,6 +120,8 @@ void physmem_destroy(struct physmem *pm)
         munmap(pm->ram, pm->size + GUARD_SIZE);
         munmap(pm->window - WINDOW_BELOW, WINDOW_SIZE);
     }
+    free(pm->code_map);
+    pm->code_map = NULL;
     pm->ram = pm->window = NULL;
     pm->size = 0;
 }
@@ -120,6 +130,11 @@ int physmem_set_writable(struct physmem *pm, gpa_t page, bool writable)
 {
     if ((uint64_t)page + GUEST_PAGE_SIZE > pm->size)
         return -1;
+    uint32_t n = page >> GUEST_PAGE_SHIFT;
+    if (writable)
+        pm->code_map[n >> 3] &= (uint8_t)~(1u << (n & 7));
+    else
+        pm->code_map[n >> 3] |= (uint8_t)(1u << (n & 7));
     /* Without the direct mode nothing stores through the window: the
      * shadow map's missing write entries protect code on their own, and
      * self-modifying code costs no host system call at all. */

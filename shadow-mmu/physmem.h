@@ -17,7 +17,16 @@ struct physmem {
     uint8_t *window;     /* translated code's view: a 4 GiB window, RAM at its start */
     uint64_t size;       /* bytes of RAM, a multiple of the page size */
     bool window_unused;  /* --no-direct: no translated code addresses the window */
+    uint8_t *code_map;   /* one bit per page: the page holds translated code */
 };
+
+/* Does guest-physical page `pa` hold translated code (a store must go
+ * through the SMC check)? */
+static inline bool physmem_page_has_code(const struct physmem *pm, gpa_t pa)
+{
+    uint32_t page = pa >> GUEST_PAGE_SHIFT;
+    return (pm->code_map[page >> 3] >> (page & 7)) & 1;
+}
 
 int physmem_init(struct physmem *pm, uint64_t size);
 /* Write-protects (or not) one page for translated code, which addresses RAM
