@@ -57,7 +57,9 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
          * read directly and written directly unless the page holds
          * translated code (a bit in physmem's code map, in cache where
          * the shadow map's 32 MiB of tables would not be). */
-        const struct physmem *pm = shadow_physmem();
+        static const struct physmem *pm;
+        if (!pm)
+            pm = shadow_physmem();
         if (!(v->cr0 & CR0_PG) && (uint64_t)la + chunk <= pm->size &&
             (!write || !physmem_page_has_code(pm, la))) {
             uint8_t *host = pm->ram + la;

@@ -194,6 +194,10 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         if (step && dbg_instruction_breakpoint(v))
             continue;
         bool tf_before = v->eflags & EFL_TF, rf_before = v->eflags & EFL_RF;
+        /* RF only suppresses instruction breakpoints, which exist only in
+         * MODE_STEP; elsewhere the first instruction clears it. */
+        if (!step)
+            v->eflags &= ~EFL_RF;
         struct tc_block *b = block_for(v, v->eip);
         if (!b) {
             v->exception = SHADOW_NO_RAM;

@@ -11,6 +11,7 @@
 #include "ring-compression/task.h"
 #include "dbt/guest_mem.h"
 #include "common/stats.h"
+#include "dbt/mode.h"
 #include "dbt/translate.h"
 
 #include <stdio.h>
@@ -20,11 +21,21 @@ bool intr_has_error_code(int vector)
     return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
 }
 
+/* Fault-class exceptions (SDM vol. 3A, table 6-1), whose frames carry
+ * RF = 1 so that the IRET restarting the instruction does not stop on an
+ * instruction breakpoint again (17.3.1.1); #DB is set apart by its caller. */
+static bool fault_class(int vector)
+{
+    return vector == 0 || (vector >= 5 && vector <= 7) || (vector >= 10 && vector <= 14) ||
+           vector == 16 || vector == 17 || vector == 19;
+}
+
 struct event {
     int vector;
     uint32_t error_code;
     bool has_error;
     bool soft;          /* INT n, INT3, INTO: gate DPL checked, no error code */
+    bool external;      /* a hardware interrupt */
     uint32_t ext;       /* EXT bit of error codes raised while delivering it */
 };
 
@@ -102,6 +113,12 @@ static bool deliver_once(struct vcpu *v, const struct event *e)
         return fault(v, 13, e->ext);
 
     uint32_t eflags = vcpu_get_eflags(v);
+    /* Outside MODE_STEP nothing tracks instruction boundaries, and RF
+     * loaded by an IRET would have cleared after the next instruction. */
+    if (!(v->mode_key & MODE_STEP))
+        eflags &= ~EFL_RF;
+    if (!e->soft && !e->external && fault_class(e->vector))
+        eflags |= EFL_RF;
     struct gstack s;
     bool outer = !desc_conforming(d) && dpl < v->cpl;
     if (outer) {
@@ -135,6 +152,7 @@ void intr_deliver(struct vcpu *v)
         .vector = v->exception,
         .error_code = v->error_code,
         .soft = v->event_soft,
+        .external = v->event_ext,
         .ext = v->event_ext || !v->event_soft ? 1 : 0,
     };
     e.has_error = !e.soft && !v->event_ext && intr_has_error_code(e.vector);
