@@ -22,16 +22,11 @@ static bool fetch(struct vcpu *v, uint16_t sel, uint32_t d[2], int vector)
 }
 
 /* Direct transfer to a code segment (no gate) at the current level. */
-static bool to_code_segment(struct vcpu *v, uint16_t sel, uint32_t d[2], uint32_t offset,
-                            unsigned size, bool call, uint32_t next)
+/* JMP/CALL to a checked code segment without a level change: CALL pushes
+ * CS:EIP on the current stack. */
+static bool enter_same_level(struct vcpu *v, uint16_t sel, uint32_t d[2], uint32_t offset,
+                             unsigned size, bool call, uint32_t next)
 {
-    unsigned dpl = desc_dpl(d), rpl = sel & 3;
-    if ((desc_conforming(d) ? dpl > v->cpl : (rpl > v->cpl || dpl != v->cpl)) && !dbt_broken("far-priv"))
-        return fault(v, 13, sel & ~3u);
-    if (!desc_present(d))
-        return fault(v, 11, sel & ~3u);
-    if (size == 2)
-        offset &= 0xffff;
     struct gstack s;
     gstack_current(v, &s);
     if (call && (!gstack_push(v, &s, size, v->seg[S_CS].selector) || !gstack_push(v, &s, size, next)))
@@ -43,6 +38,17 @@ static bool to_code_segment(struct vcpu *v, uint16_t sel, uint32_t d[2], uint32_
     seg_load_cs(v, sel, d, v->cpl);
     v->eip = offset;
     return true;
+}
+
+static bool to_code_segment(struct vcpu *v, uint16_t sel, uint32_t d[2], uint32_t offset,
+                            unsigned size, bool call, uint32_t next)
+{
+    unsigned dpl = desc_dpl(d), rpl = sel & 3;
+    if ((desc_conforming(d) ? dpl > v->cpl : (rpl > v->cpl || dpl != v->cpl)) && !dbt_broken("far-priv"))
+        return fault(v, 13, sel & ~3u);
+    if (!desc_present(d))
+        return fault(v, 11, sel & ~3u);
+    return enter_same_level(v, sel, d, size == 2 ? offset & 0xffff : offset, size, call, next);
 }
 
 static bool through_call_gate(struct vcpu *v, uint16_t gsel, const uint32_t gate[2], bool call,
@@ -69,19 +75,8 @@ static bool through_call_gate(struct vcpu *v, uint16_t gsel, const uint32_t gate
         return fault(v, 13, sel & ~3u);
     if (!desc_present(d))
         return fault(v, 11, sel & ~3u);
-    if (!call || desc_conforming(d) || dpl == v->cpl) {
-        struct gstack s;
-        gstack_current(v, &s);
-        if (call && (!gstack_push(v, &s, size, v->seg[S_CS].selector) || !gstack_push(v, &s, size, next)))
-            return false;
-        if (offset > desc_limit(d))
-            return fault(v, 13, 0);
-        if (call)
-            gstack_commit(v, &s);
-        seg_load_cs(v, sel, d, v->cpl);
-        v->eip = offset;
-        return true;
-    }
+    if (!call || desc_conforming(d) || dpl == v->cpl)
+        return enter_same_level(v, sel, d, offset, size, call, next);
     /* To a more privileged level: the TSS's stack, old SS:ESP, the
      * parameters copied from the old stack, then CS:EIP. */
     struct gstack inner, outer;

@@ -218,17 +218,26 @@ static bool visible(const struct vcpu *v, uint16_t sel, const uint32_t d[2])
     return desc_conforming(d) || (dpl >= v->cpl && dpl >= (sel & 3u));
 }
 
+/* Reads the descriptor LAR/LSL/VERR/VERW look at. False for a null or
+ * out-of-table selector (ZF = 0, no fault) and, with *faulted set, when
+ * reading the table faulted. */
+static bool inspect(struct vcpu *v, uint16_t sel, uint32_t d[2], bool *faulted)
+{
+    *faulted = false;
+    if ((sel & ~3u) == 0)
+        return false;
+    enum desc_status st = desc_fetch(v, sel, d);
+    *faulted = st == DESC_MEMFAULT;
+    return st == DESC_OK;
+}
+
 bool sys_lar_lsl(struct vcpu *v, uint16_t sel, bool lsl, bool *ok, uint32_t *out)
 {
     uint32_t d[2];
+    bool faulted;
     *ok = false;
-    if ((sel & ~3u) == 0)
-        return true;
-    switch (desc_fetch(v, sel, d)) {
-    case DESC_OUTSIDE: return true;
-    case DESC_MEMFAULT: return false;
-    case DESC_OK: break;
-    }
+    if (!inspect(v, sel, d, &faulted))
+        return !faulted;
     if (desc_is_system(d)) {
         /* LAR: LDT, TSSes, call and task gates; LSL: LDT and TSSes. */
         static const bool lar_ok[16] = { [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1,
@@ -247,14 +256,10 @@ bool sys_lar_lsl(struct vcpu *v, uint16_t sel, bool lsl, bool *ok, uint32_t *out
 bool sys_verr_verw(struct vcpu *v, uint16_t sel, bool write, bool *ok)
 {
     uint32_t d[2];
+    bool faulted;
     *ok = false;
-    if ((sel & ~3u) == 0)
-        return true;
-    switch (desc_fetch(v, sel, d)) {
-    case DESC_OUTSIDE: return true;
-    case DESC_MEMFAULT: return false;
-    case DESC_OK: break;
-    }
+    if (!inspect(v, sel, d, &faulted))
+        return !faulted;
     if (desc_is_system(d) || !visible(v, sel, d))
         return true;
     bool rw = d[1] & (1u << 9);      /* W for data, R for code */
