@@ -228,11 +228,25 @@ static struct tc_exit_slot *exit_slot_at(uint8_t *rel32)
     return NULL;
 }
 
+void tc_unchain_exits(struct tc_block *b)
+{
+    for (unsigned i = 0; i < b->nexits; i++)
+        if (b->exits[i].to)
+            write_rel32(b->exits[i].rel32, b->exits[i].stub);
+}
+
 void tc_chain(uint8_t *rel32, struct tc_block *to)
 {
     struct tc_exit_slot *s = exit_slot_at(rel32);
-    if (!s || s->to || !s->from->valid || !to->valid)
+    if (!s || !s->from->valid || !to->valid)
         return;
+    if (s->to) {
+        /* Unchained by a kick (tc_unchain_exits) and taken since: the
+         * bookkeeping still holds, only the jump needs its target back. */
+        if (s->to == to)
+            write_rel32(rel32, to->host);
+        return;
+    }
     write_rel32(rel32, to->host);
     s->to = to;
     s->next_in = to->incoming;
@@ -375,20 +389,24 @@ void tc_flush(void)
     g_stats.tc_flushes++;
 }
 
+uint64_t *tc_ibtc_always_miss(void)
+{
+    if (!ibtc_always_miss) {
+        ibtc_always_miss = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ,
+                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (ibtc_always_miss == MAP_FAILED)
+            panic("cannot map an indirect-branch table");
+    }
+    return ibtc_always_miss;
+}
+
 uint64_t *tc_ibtc_table(uint32_t key)
 {
     for (unsigned i = 0; i < nibtc; i++)
         if (ibtc[i].key == key)
             return ibtc[i].table;
-    if (nibtc == MAX_IBTC_KEYS) {
-        if (!ibtc_always_miss) {
-            ibtc_always_miss = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ,
-                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-            if (ibtc_always_miss == MAP_FAILED)
-                panic("cannot map an indirect-branch table");
-        }
-        return ibtc_always_miss;
-    }
+    if (nibtc == MAX_IBTC_KEYS)
+        return tc_ibtc_always_miss();
     /* 32 GiB of address space, never reserved: pages appear as entries are
      * written (a few hundred for a whole OS), untouched entries read 0. */
     uint64_t *t = mmap(NULL, IBTC_TABLE_BYTES, PROT_READ | PROT_WRITE,

@@ -75,6 +75,13 @@ void tc_publish_raw(size_t used);
 struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit);
 /* Patch the exit whose rel32 is at executable address `rel32` to jump to b. */
 void tc_chain(uint8_t *rel32, struct tc_block *to);
+/* Points every chained exit of b back at its exit stub, so that the next
+ * one taken leaves the TC; the links are restored by the next tc_chain of
+ * each. Only rewrites jump targets: safe in a signal handler that
+ * interrupted translated code. */
+void tc_unchain_exits(struct tc_block *b);
+/* An indirect-branch table that always misses (every lookup leaves the TC). */
+uint64_t *tc_ibtc_always_miss(void);
 /* The block whose code contains executable address `host`, or NULL. */
 struct tc_block *tc_block_at(const void *host);
 /* Guest EIP of the instruction whose translation contains `host`. */

@@ -34,7 +34,15 @@
     X(translate_ns,           "nanoseconds spent translating")                   \
     X(guest_events,           "exceptions and interrupts delivered through the guest IDT") \
     X(task_switches,          "hardware task switches")                         \
-    X(callout_continues,      "callouts that continued in the TC instead of leaving it")
+    X(callout_continues,      "callouts that continued in the TC instead of leaving it") \
+    X(interrupts,             "hardware interrupts taken by the guest")           \
+    X(irq_latency_ns,         "total ns from a device timer's deadline to the guest taking its interrupt") \
+    X(irq_latency_max_ns,     "longest such latency, ns")                        \
+    X(irq_latency_lt_20us,    "interrupts taken < 20 us after their timer's deadline") \
+    X(irq_latency_lt_100us,   "... 20-100 us")                                   \
+    X(irq_latency_lt_1ms,     "... 100 us - 1 ms")                              \
+    X(irq_latency_ge_1ms,     "... 1 ms or more")                               \
+    X(idle_sleeps,            "host sleeps of a guest halted with IF set")
 
 /* X(name, description): why the TC returned to the monitor. */
 #define STATS_EXIT_REASONS(X)                                                    \

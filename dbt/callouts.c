@@ -129,6 +129,11 @@ uint64_t callout_cli_sti(struct vcpu *v)
         return 0;
     }
     v->if_flag = (uint8_t)(v->callout_info & 1);
+    if (v->if_flag && v->intr) {
+        /* An interrupt waits: take it after the next instruction. */
+        v->irq_shadow = true;
+        stop_after(v, v->callout_info >> 8);
+    }
     return 0;
 }
 
@@ -260,8 +265,9 @@ uint64_t callout_popf(struct vcpu *v)
     uint32_t now = ((old & ~mask) | (val & mask)) & ~EFL_RF;
     vcpu_set_eflags(v, now);
     v->regs[R_ESP] += size;
-    /* TF and AC are in the translation mode (single-step, alignment). */
-    if ((now ^ old) & (EFL_TF | EFL_AC))
+    /* TF and AC are in the translation mode (single-step, alignment); an
+     * interrupt may wait for the IF just set. */
+    if (((now ^ old) & (EFL_TF | EFL_AC)) || (v->if_flag && v->intr))
         stop_after(v, info & 0xff);
     return 0;
 }

@@ -17,7 +17,8 @@ uint64_t callout_mem_slow(struct vcpu *v);
  * length info >> 16: the frame's EIP is the next instruction. */
 uint64_t callout_exception(struct vcpu *v);
 #define EXCINFO_SOFT 0x100
-/* CLI (info 0) or STI (info 1) at CPL > 0: #GP(0) unless CPL <= IOPL. */
+/* CLI (info 0) or STI (info 1) at CPL > 0, info >> 8 = length: #GP(0)
+ * unless CPL <= IOPL. */
 uint64_t callout_cli_sti(struct vcpu *v);
 /* IN/OUT: info = port | size << 16 | (port in DX) << 20 | (IN) << 21 */
 uint64_t callout_io(struct vcpu *v);

@@ -380,6 +380,15 @@ static bool emit_pushf(struct xlate *x)
     return true;
 }
 
+/* After an instruction that set IF inline: the interrupt poll (vcpu.h,
+ * VCPU_POLL), which faults out of the TC at the next instruction only
+ * while an interrupt waits for IF. */
+static void emit_if_poll(struct xlate *x)
+{
+    emit_mark(x->em, next_eip(x));
+    EMIT(x->em, X_MOV, HREG(HR_R11, 4), vmem(4, VCPU_POLL));
+}
+
 /* POPF: inline at CPL 0 with a 32-bit operand, where every flag but VM,
  * VIP, VIF and RF comes from the stack (SDM POPF), unless TF or AC change:
  * they are part of the translation mode, so that case, and every other CPL
@@ -417,6 +426,7 @@ static bool emit_popf(struct xlate *x)
     EMIT0(em, X_PUSHFQ);
     EMIT(em, X_MOV, HMEM(8, HR_RSP, HR_NONE, 0, 0), HREG(HR_R9, 8));
     EMIT0(em, X_POPFQ);
+    emit_if_poll(x);
     emit_jump(em, X_JMP, done);
     label_bind(em, slow);
     emit_callout(x, callout_popf, info);
@@ -428,7 +438,7 @@ static bool emit_popf(struct xlate *x)
 static bool emit_cli(struct xlate *x)
 {
     if (MODE_CPL(x->key) != 0)
-        emit_callout(x, callout_cli_sti, 0);
+        emit_callout(x, callout_cli_sti, 0 | (uint32_t)x->in->len << 8);
     else
         EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(0));
     return true;
@@ -436,10 +446,12 @@ static bool emit_cli(struct xlate *x)
 
 static bool emit_sti(struct xlate *x)
 {
-    if (MODE_CPL(x->key) != 0)
-        emit_callout(x, callout_cli_sti, 1);
-    else
+    if (MODE_CPL(x->key) != 0) {
+        emit_callout(x, callout_cli_sti, 1 | (uint32_t)x->in->len << 8);
+    } else {
         EMIT(x->em, X_MOV, vmem(1, VCPU_OFF(if_flag)), HIMM(1));
+        emit_if_poll(x);
+    }
     return true;
 }
 

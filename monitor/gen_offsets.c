@@ -22,6 +22,7 @@ int main(void)
     OFF("V_XR", xr);
     OFF("V_FPU", fpu_state);
     OFF("V_DEBUG_NO_FPU_RESTORE", debug_no_fpu_restore);
+    OFF("V_KICK", kick);
     printf("#define EFL_LIVE_MASK 0x%x\n", EFL_HOST_LIVE);
     printf("#define TC_EXIT_CALLOUT_VALUE %d\n", TC_EXIT_CALLOUT);
     return 0;

@@ -12,6 +12,7 @@
 #include "common/stats.h"
 #include "dbt/translate.h"
 #include "devices/bus.h"
+#include "devices/cmos_rtc.h"
 #include "shadow-mmu/physmem.h"
 #include "shadow-mmu/shadow.h"
 
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
                                  .stats = o.stats || o.stats_json };
     if (dbt_init(&dopts) < 0)
         panic("cannot initialise the translator");
+    cmos_set_ram_size(o.ram_size);      /* the CMOS memory-size bytes */
     if (devices_init() < 0)
         return 2;
 

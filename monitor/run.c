@@ -7,12 +7,16 @@
 #include "dbt/mode.h"
 #include "dbt/translate.h"
 #include "decoder/disasm.h"
+#include "devices/clock.h"
+#include "devices/irq.h"
+#include "monitor/kick.h"
 #include "ring-compression/debug.h"
 #include "ring-compression/interrupt.h"
 #include "shadow-mmu/shadow.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static struct {
     struct vcpu *v;
@@ -21,6 +25,7 @@ static struct {
     int status;
     int first_vector;           /* the event whose delivery ended in a triple fault */
     uint32_t first_eip;
+    uint64_t expired;           /* deadline of the timer that last raised INTR, or 0 */
 } run;
 
 void vm_request_stop(int status)
@@ -31,6 +36,14 @@ void vm_request_stop(int status)
     run.status = status;
     if (run.v)
         run.v->stop_request = 1;
+}
+
+/* devices/irq.h: the PIC's INTR output, seen by the run loop and by
+ * callouts that set IF (they leave the TC to take it). */
+void cpu_set_intr(bool asserted)
+{
+    if (run.v)
+        run.v->intr = asserted;
 }
 
 struct vcpu *run_current_vcpu(void)
@@ -130,9 +143,12 @@ uint64_t tc_continue_target(struct vcpu *v)
 {
     uint32_t hint = v->key_hint;
     v->key_hint = 0;
-    if (run.stop || !run.o->chain || v->halted || (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
+    if (run.stop || !run.o->chain || v->halted || v->kick || (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
         return 0;
     if (v->exception >= 0 && (v->exception == SHADOW_NO_RAM || !deliver(v)))
+        return 0;
+    /* An interrupt that IF now lets in is taken by the run loop. */
+    if (v->intr && v->if_flag)
         return 0;
     uint32_t key = (hint & KEY_HINT_VALID) ? hint & ~KEY_HINT_VALID : mode_key(v);
     if (key & MODE_STEP)
@@ -144,6 +160,70 @@ uint64_t tc_continue_target(struct vcpu *v)
     v->stop_request = 0;
     g_stats.callout_continues++;
     return (uint64_t)(uintptr_t)b->host;
+}
+
+/* Host timer expiry to the guest taking the interrupt (--stats). */
+static void count_latency(uint64_t ns)
+{
+    g_stats.irq_latency_ns += ns;
+    if (ns > g_stats.irq_latency_max_ns)
+        g_stats.irq_latency_max_ns = ns;
+    if (ns < 20000)
+        g_stats.irq_latency_lt_20us++;
+    else if (ns < 100000)
+        g_stats.irq_latency_lt_100us++;
+    else if (ns < 1000000)
+        g_stats.irq_latency_lt_1ms++;
+    else
+        g_stats.irq_latency_ge_1ms++;
+}
+
+/* Devices between two TC runs: the timers due, a kick acknowledged, an
+ * interrupt the PIC asserts taken if IF allows (not in an STI shadow),
+ * and the poll page armed while one waits for IF (vcpu.h). */
+static void service_events(struct vcpu *v)
+{
+    if (v->kick) {
+        v->kick = 0;
+        v->mode_key = ~0u;          /* the kick swapped the indirect table out */
+    }
+    uint64_t now = clock_ns();
+    uint64_t due = timers_next();
+    if (due <= now) {
+        bool intr = v->intr;
+        timers_run(now);
+        kick_set_deadline(timers_next());
+        if (!intr && v->intr && !run.expired)
+            run.expired = due;      /* this timer raised INTR: time its delivery */
+    }
+    kick_ack();
+    if (v->intr && v->if_flag && !v->irq_shadow && v->exception < 0) {
+        v->exception = pic_acknowledge();
+        v->event_ext = true;
+        v->halted = false;
+        g_stats.interrupts++;
+        if (run.expired)
+            count_latency(now - run.expired);
+        run.expired = 0;
+    }
+    bool arm = v->intr && !v->if_flag;
+    if (arm != v->poll_armed) {
+        vcpu_arm_poll(v, arm);
+        v->poll_armed = arm;
+    }
+}
+
+/* HLT with IF set: sleep until the next device deadline (the kicker's
+ * signal, or stdin, can end it early). */
+static void idle(void)
+{
+    uint64_t next = timers_next(), now = clock_ns();
+    uint64_t ns = next == UINT64_MAX ? 100000000u : next > now ? next - now : 0;
+    if (ns > 100000000u)
+        ns = 100000000u;
+    struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+    nanosleep(&ts, NULL);
+    g_stats.idle_sleeps++;
 }
 
 static struct tc_block *block_for(struct vcpu *v, gva_t eip)
@@ -166,6 +246,10 @@ int run_guest(struct vcpu *v, const struct run_options *o)
     v->debug_no_fpu_restore = dbt_broken("fpu");
     bool redo_slow = false;
     v->mode_key = ~0u;
+    clock_set_notify(kick_set_deadline);
+    kick_set_deadline(timers_next());       /* timers the devices armed at reset */
+    if (kick_start(v) < 0)
+        fprintf(stderr, "bt386: cannot start the timer thread; device timers run only at exits\n");
     for (;;) {
         if (run.stop) {
             g_stats.exits[EXIT_stop]++;
@@ -173,6 +257,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         }
         if (v->shutdown)
             return report_shutdown(v, run.first_vector, run.first_eip);
+        service_events(v);
         if (v->exception >= 0) {
             if (v->exception == SHADOW_NO_RAM)
                 return report_outside_ram(v);
@@ -180,14 +265,20 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             continue;
         }
         if (v->halted) {
-            /* No interrupt source exists yet (PC devices issue): a halted
-             * guest can never wake up. */
-            fprintf(stderr, "bt386: guest halted at eip %08x with %s; nothing can wake it\n",
-                    v->eip, v->if_flag ? "no interrupt source" : "interrupts disabled");
-            return 0;
+            /* Only an interrupt ends HLT, and with IF clear none can (no
+             * NMI source exists): the guest is done. */
+            if (!v->if_flag) {
+                fprintf(stderr, "bt386: guest halted at eip %08x with interrupts disabled; "
+                        "nothing can wake it\n", v->eip);
+                return 0;
+            }
+            idle();
+            continue;
         }
-        /* After a direct-mode fault, one instruction through the slow path. */
-        uint32_t key = mode_key(v) | (redo_slow ? MODE_SLOWMEM : 0);
+        /* After a direct-mode fault, or in an STI shadow, one instruction
+         * (through the slow path). */
+        bool one = redo_slow || v->irq_shadow;
+        uint32_t key = mode_key(v) | (one ? MODE_SLOWMEM : 0);
         redo_slow = false;
         enter_mode(v, key);
         bool step = key & MODE_STEP;
@@ -250,6 +341,8 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         }
         /* MODE_STEP blocks are one instruction: it completed unless it
          * raised an exception or has to be redone. */
+        if (one && reason != TC_EXIT_MEMFAULT)
+            v->irq_shadow = false;
         if (step && v->exception < 0 && reason != TC_EXIT_MEMFAULT && !run.stop)
             dbg_after_instruction(v, tf_before, rf_before);
         else if (!step)

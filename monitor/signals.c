@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "monitor/signals.h"
 #include "monitor/run.h"
+#include "monitor/kick.h"
 #include "codecache/tc.h"
 #include "common/panic.h"
 #include "common/stats.h"
@@ -17,6 +18,23 @@
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
+
+/* The kicker thread's signal (monitor/kick.c). */
+static void on_kick(int sig, siginfo_t *si, void *uc_)
+{
+    (void)sig, (void)si;
+    ucontext_t *uc = uc_;
+    struct vcpu *v = run_current_vcpu();
+    if (!v)
+        return;
+    v->kick = 1;
+    void *rip = (void *)(uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    /* In translated code: its block's exits lead out. In a callout the
+     * trampoline does it on the way back (tc_entry.S); in the monitor the
+     * run loop sees v->kick. */
+    if (v->in_tc && tc_contains(rip))
+        kick_unchain(v, rip);
+}
 
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
@@ -47,6 +65,17 @@ static void on_fault(int sig, siginfo_t *si, void *uc_)
     v->eflags = (v->eflags & ~EFL_HOST_LIVE) | ((uint32_t)g[REG_EFL] & EFL_HOST_LIVE);
     v->eip = eip;
     g_stats.exits[EXIT_signal]++;
+    if (sig == SIGSEGV && (uint8_t *)si->si_addr >= (uint8_t *)v + VCPU_POLL &&
+        (uint8_t *)si->si_addr < (uint8_t *)v + VCPU_POLL + 4096) {
+        /* The poll after an STI or POPF that set IF while an interrupt
+         * waits (vcpu.h): leave at the next instruction, which may run
+         * before the interrupt is taken (STI's shadow). */
+        v->exit_reason = TC_EXIT_CALLOUT;
+        v->eip = eip;
+        v->irq_shadow = true;
+        g[REG_RIP] = (greg_t)(uintptr_t)tc_exit_to_monitor;
+        return;
+    }
     if (sig == SIGSEGV && physmem_in_window(shadow_physmem(), si->si_addr)) {
         /* A direct-mode access hit a page with translated code or a hole:
          * leave the TC (tc_exit_to_monitor saves the guest registers from
@@ -105,4 +134,7 @@ void signals_install(void)
     sigaction(SIGBUS, &sa, NULL);
     sigaction(SIGFPE, &sa, NULL);
     sigaction(SIGILL, &sa, NULL);
+    sa.sa_sigaction = on_kick;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
 }

@@ -127,6 +127,18 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     call \fn
     mov %rbp, %rsp
 .endm
+/* A kick (monitor/kick.c) that arrived while C ran: the calling block's
+ * exits are unchained before it is returned to. Keeps rax (the callout's
+ * result). */
+.macro KICK_CHECK
+    cmpb $0, V_KICK(%r15)
+    je 6f
+    push %rax
+    CALL_C tc_kick_callout
+    pop %rax
+6:
+.endm
+
 /* A callout that wanted to leave may continue in the TC instead
  * (tc_continue_target, monitor/run.c: the next block, r11): the calling
  * block is not returned to, so its return address is dropped. */
@@ -156,6 +168,7 @@ tc_callout:
     CALL_C *%r11                  /* fn; C preserves r13 (the window) */
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
+    KICK_CHECK
     mov %rax, %r11
     cmpb $0, V_DEBUG_NO_FPU_RESTORE(%r15)   /* only --debug-break fpu sets it */
     jne 2f
@@ -207,6 +220,7 @@ tc_callout_light:
     CALL_C *%r11
     cmpl $0, V_STOP_REQUEST(%r15)
     jne 1f
+    KICK_CHECK
     mov %rax, %r11
     XMM_LOAD_GUEST
     RETURN_TO_TC

@@ -5,11 +5,17 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+_Static_assert(sizeof(struct vcpu) <= VCPU_POLL, "struct vcpu must fit its first page");
 
 struct vcpu *vcpu_create(void)
 {
-    struct vcpu *v = aligned_alloc(64, (sizeof(struct vcpu) + 63) & ~(size_t)63);
-    if (!v)
+    /* The vCPU page, then the poll page translated code reads at
+     * [r15 + VCPU_POLL] (vcpu.h). */
+    struct vcpu *v = mmap(NULL, VCPU_POLL + 4096, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (v == MAP_FAILED)
         panic("out of memory for the vCPU");
     memset(v, 0, sizeof *v);
     v->eflags = EFL_RSV1;
@@ -24,7 +30,12 @@ struct vcpu *vcpu_create(void)
 
 void vcpu_destroy(struct vcpu *v)
 {
-    free(v);
+    munmap(v, VCPU_POLL + 4096);
+}
+
+void vcpu_arm_poll(struct vcpu *v, bool armed)
+{
+    mprotect((uint8_t *)v + VCPU_POLL, 4096, armed ? PROT_NONE : PROT_READ);
 }
 
 uint32_t vcpu_get_eflags(const struct vcpu *v)

@@ -116,7 +116,8 @@ struct vcpu {
     uint64_t blocks_executed;  /* likewise: block entries, with --stats */
     uint8_t if_flag;           /* the virtual EFLAGS.IF, a byte so CLI/STI are one MOV */
     uint8_t debug_no_fpu_restore; /* --debug-break fpu: callouts lose the guest FPU state */
-    uint8_t pad1[6];
+    volatile uint8_t kick;     /* set by the kick signal: leave the TC soon (monitor/kick.c) */
+    uint8_t pad1[5];
     uint64_t shadow_base;      /* struct shadow_map * for the current mode */
     uint64_t window;           /* guest physical 0 in the direct mode's 4 GiB window (r13) */
     uint64_t ibtc_table;       /* host address of the in-TC indirect table */
@@ -147,6 +148,9 @@ struct vcpu {
     bool shutdown;             /* triple fault: the guest is dead */
     bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
     uint32_t key_hint;         /* KEY_HINT_VALID | the mode key a callout already knows */
+    bool intr;                 /* the PIC asserts INTR (devices/irq.h, cpu_set_intr) */
+    bool irq_shadow;           /* run one more instruction before taking an interrupt */
+    bool poll_armed;           /* the poll page is inaccessible (vcpu_arm_poll) */
     bool smc_hit;              /* a C-side store rewrote the running block */
     bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
     uint32_t cpl;
@@ -157,6 +161,14 @@ struct vcpu {
 };
 
 #define VCPU_OFF(field) offsetof(struct vcpu, field)
+
+/* A page after the vCPU's own that translated code reads right after a
+ * guest STI or POPF at CPL 0 (the instructions that set IF inline) and
+ * never uses the value of. Made inaccessible (vcpu_arm_poll) while an
+ * interrupt waits for IF, it turns that read into a host fault that leaves
+ * the translation cache at an instruction boundary (monitor/signals.c). */
+#define VCPU_POLL 4096
+void vcpu_arm_poll(struct vcpu *v, bool armed);
 /* Marks vcpu.key_hint as set (mode keys use bits 0-21; 0 is a valid key). */
 #define KEY_HINT_VALID (1u << 31)
 

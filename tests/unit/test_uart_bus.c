@@ -13,6 +13,7 @@
 
 #include "common/vm.h"
 #include "devices/bus.h"
+#include "devices/clock.h"
 #include "check.h"
 
 /* isa-debug-exit's way out, recorded instead of stopping a run loop. */
@@ -304,14 +305,14 @@ static void check_output(void)
           "every byte reaches stdout in order, the last line at exit");
 }
 
-/* Input through a pseudo-terminal: stdin is a tty, as when a user types. */
-static void input_tty(void *unused)
+/* Makes stdin a raw pseudo-terminal, as when a user types, and starts the
+ * devices; returns the master side (what the user types into), or -1. */
+static int stdin_pty_and_devices(void)
 {
-    (void)unused;
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) {
         CHECK(0, "pseudo-terminal");
-        return;
+        return -1;
     }
     int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
     struct termios t;
@@ -320,6 +321,16 @@ static void input_tty(void *unused)
     tcsetattr(slave, TCSANOW, &t);
     dup2(slave, STDIN_FILENO);
     init_devices();
+    return master;
+}
+
+/* Input through a pseudo-terminal: stdin is a tty, as when a user types. */
+static void input_tty(void *unused)
+{
+    (void)unused;
+    int master = stdin_pty_and_devices();
+    if (master < 0)
+        return;
 
     CHECK_EQ(inb(COM1 + 5), 0x60, "LSR: nothing typed yet");
     CHECK(write(master, "ab", 2) == 2, "type 'ab'");
@@ -335,7 +346,9 @@ static void input_tty(void *unused)
     CHECK_EQ(inb(COM1 + 2), 0xc1, "IIR: FIFOs on, nothing pending");
     CHECK(write(master, "xyz", 3) == 3, "type 'xyz'");
     usleep(20000);
-    CHECK_EQ(inb(COM1 + 2), 0xcc, "IIR: character timeout (3 bytes, below the trigger level)");
+    CHECK_EQ(inb(COM1 + 2), 0xc1, "IIR: 3 bytes in, below the trigger level, no timeout yet");
+    usleep(20000);
+    CHECK_EQ(inb(COM1 + 2), 0xcc, "IIR: character timeout 4 character times later");
     CHECK(inb(COM1) == 'x' && inb(COM1) == 'y' && inb(COM1) == 'z', "RBR x, y, z from the FIFO");
     CHECK_EQ(inb(COM1 + 2), 0xc1, "IIR: nothing pending once read");
     CHECK_EQ(inb(COM1), 0, "RBR of an empty FIFO reads 0");
@@ -370,6 +383,148 @@ static void input_pipe(void *unused)
     CHECK_EQ(inb(COM1 + 5), 0x60, "LSR: stdin is not a terminal, no data");
 }
 
+/* ---- IRQ 4 ---- */
+
+/* ISA line 4 as the 8259A sees it: with ELCR bit 4 set the line is
+ * level-sensitive and IRR bit 4 is the line itself (OCW3 read IRR). */
+static void irq4_level_mode(void)
+{
+    outb(0x4d0, 0x10);
+}
+
+static int irq4(void)
+{
+    outb(0x20, 0x0a);
+    return (inb(0x20) >> 4) & 1;
+}
+
+static void irq_transmit(void *unused)
+{
+    (void)unused;
+    init_devices();
+    irq4_level_mode();
+    CHECK_EQ(irq4(), 0, "reset: no source enabled, IRQ 4 low");
+    outb(COM1 + 1, 0x02);
+    CHECK_EQ(irq4(), 1, "ETBEI on with OUT2 set: THRE pending, IRQ 4 high");
+    outb(COM1 + 4, 0x00);
+    CHECK_EQ(irq4(), 0, "OUT2 clear: the PC's buffer is off, IRQ 4 low (QEMU keeps it high)");
+    CHECK_EQ(inb(COM1 + 2) & 0x0f, 0x02, "...while IIR still shows THRE");
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 1, 0x02);
+    outb(COM1 + 4, 0x08);
+    CHECK_EQ(irq4(), 1, "OUT2 set again with THRE pending: IRQ 4 high");
+    outb(COM1 + 4, 0x18);
+    CHECK_EQ(irq4(), 0, "loopback forces the OUT2 pin inactive: IRQ 4 low");
+    outb(COM1 + 4, 0x08);
+    CHECK_EQ(irq4(), 1, "out of loopback: high again");
+    CHECK_EQ(inb(COM1 + 2), 0x02, "IIR reads THRE...");
+    CHECK_EQ(irq4(), 0, "...which acknowledges it: IRQ 4 low");
+    outb(COM1, 'T');
+    CHECK_EQ(irq4(), 1, "a THR write: THRE again once the byte left, IRQ 4 high");
+    outb(COM1 + 1, 0x00);
+    CHECK_EQ(irq4(), 0, "ETBEI off: IRQ 4 low");
+
+    /* Receiver line status: an overrun in loopback, seen in IIR only. */
+    outb(COM1 + 4, 0x18);
+    outb(COM1 + 1, 0x04);
+    outb(COM1, 1);
+    outb(COM1, 2);
+    CHECK_EQ(inb(COM1 + 2), 0x06, "loopback overrun: IIR receiver line status");
+    CHECK_EQ(irq4(), 0, "...but no IRQ 4 in loopback");
+    outb(COM1 + 4, 0x08);
+    CHECK_EQ(irq4(), 1, "out of loopback, the overrun still pending: IRQ 4 high");
+    inb(COM1 + 5);
+    CHECK_EQ(irq4(), 0, "reading LSR clears the overrun: IRQ 4 low");
+    outb(COM1 + 1, 0x00);
+
+    /* In edge mode every THR write is one edge: IRR latches it. */
+    outb(0x4d0, 0x00);
+    outb(0x21, 0xef);                       /* only IR4 unmasked, for the poll */
+    outb(COM1 + 1, 0x02);
+    CHECK_EQ(irq4(), 1, "edge mode: ETBEI's rising edge requests IRQ 4");
+    outb(0x20, 0x0c);
+    CHECK_EQ(inb(0x20), 0x84, "poll: IR4");
+    outb(0x20, 0x20);
+    CHECK_EQ(irq4(), 0, "acknowledged: IRR 4 clear, the line still high");
+    outb(COM1, 'U');
+    CHECK_EQ(irq4(), 1, "a THR write lowers and raises the line: a new request");
+    outb(COM1 + 1, 0x00);
+}
+
+/* The host side: input arriving while the guest waits for an interrupt,
+ * and the FIFO timeout, both from timers (the run loop's timers_run). */
+static void irq_receive(void *unused)
+{
+    (void)unused;
+    int master = stdin_pty_and_devices();
+    if (master < 0)
+        return;
+    irq4_level_mode();
+    /* 300 baud (divisor 384, LCR 00: 7-bit frames): 4 character times are
+     * 93 ms, so "no timeout yet" holds on a loaded host. */
+    outb(COM1 + 3, 0x80);
+    outb(COM1, 0x80);
+    outb(COM1 + 1, 0x01);
+    outb(COM1 + 3, 0x00);
+
+    /* (Other devices have timers of their own: timers_next says nothing
+     * about the UART's.) */
+    outb(COM1 + 1, 0x05);                   /* received data, line status */
+    CHECK(write(master, "a", 1) == 1, "type 'a'");
+    usleep(30000);
+    timers_run(clock_ns());
+    CHECK_EQ(irq4(), 1, "the poll timer received 'a' without a guest access: IRQ 4 high");
+    CHECK_EQ(inb(COM1 + 2), 0x04, "IIR: received data available");
+    CHECK_EQ(inb(COM1), 'a', "RBR 'a'");
+    CHECK_EQ(irq4(), 0, "RBR read: IRQ 4 low");
+
+    outb(COM1 + 2, 0x41);                   /* FIFOs on, trigger level 4 */
+    CHECK(write(master, "xy", 2) == 2, "type 'xy'");
+    usleep(30000);
+    timers_run(clock_ns());
+    CHECK_EQ(irq4(), 0, "2 bytes in the FIFO, below the trigger: IRQ 4 low");
+    usleep(150000);
+    timers_run(clock_ns());
+    CHECK_EQ(irq4(), 1, "4 character times later: character timeout, IRQ 4 high");
+    CHECK_EQ(inb(COM1 + 2), 0xcc, "IIR: character timeout");
+    CHECK_EQ(inb(COM1), 'x', "RBR 'x'");
+    CHECK_EQ(irq4(), 0, "reading RBR clears the timeout: IRQ 4 low");
+    CHECK_EQ(inb(COM1 + 2), 0xc1, "IIR: nothing, the timeout counts again");
+    usleep(150000);
+    CHECK_EQ(inb(COM1 + 2), 0xcc, "IIR read after the deadline shows the timeout at once");
+    CHECK_EQ(irq4(), 1, "...and IRQ 4 follows");
+    CHECK_EQ(inb(COM1), 'y', "RBR 'y'");
+    CHECK_EQ(inb(COM1 + 2), 0xc1, "FIFO empty: no timeout");
+    CHECK_EQ(irq4(), 0, "IRQ 4 low");
+
+    outb(COM1 + 2, 0x00);
+    outb(COM1 + 1, 0x00);
+    usleep(30000);
+    timers_run(clock_ns());
+    CHECK(write(master, "z", 1) == 1, "type 'z' with receive interrupts off");
+    usleep(30000);
+    timers_run(clock_ns());
+    outb(COM1 + 1, 0x01);
+    CHECK_EQ(irq4(), 0, "...no poll meanwhile: nothing received until a read or a poll");
+    usleep(30000);
+    timers_run(clock_ns());
+    CHECK_EQ(irq4(), 1, "ERBFI on again: the next poll receives 'z'");
+    CHECK_EQ(inb(COM1), 'z', "RBR 'z'");
+    outb(COM1 + 1, 0x00);
+    close(master);
+}
+
+static void test_irq(void)
+{
+    struct child_result r;
+
+    child_run(irq_transmit, NULL, &r);
+    CHECK_EQ(r.status, 0, "IRQ 4 from the transmitter and line status (child)");
+    CHECK_STR(r.out, "TU", "the THR bytes reach stdout");
+    child_run(irq_receive, NULL, &r);
+    CHECK_EQ(r.status, 0, "IRQ 4 from the receiver, polled and timed out (child)");
+}
+
 static void test_devices(void)
 {
     struct child_result r;
@@ -389,5 +544,6 @@ int main(void)
     test_bus();
     test_probes();
     test_devices();
+    test_irq();
     return check_summary();
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The interrupt benchmark in one command (run.py --help).
+exec python3 "$(dirname "$0")/run.py" "$@"

@@ -1,0 +1,115 @@
+/* Hardware interrupts end to end (issue #6, asynchronous interrupts): the
+ * 8254's channel 0 drives IRQ 0 through the 8259A to the CPU, and the
+ * guest's IDT handler runs (SDM vol. 3A 6.8; 8259A and 8254 data sheets):
+ *   - with IF set, IRQ 0 arrives periodically and HLT returns after each;
+ *   - an interrupt gate runs the handler with IF clear; EOI lets the next in;
+ *   - with IF clear a request stays in the PIC's IRR and nothing arrives;
+ *   - STI's shadow: the pending interrupt is taken after the instruction
+ *     that follows STI, not before (the frame's EIP says which);
+ *   - a masked line (OCW1) is not delivered.
+ * No wall-clock value is printed: the checks count events. */
+#include "pm.h"
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+#define PIT_CH0 0x40
+#define PIT_CMD 0x43
+#define IRQ0_VECTOR 0x20
+
+static volatile uint32_t ticks, last_eip, last_if;
+
+static int on_timer(struct pm_fault *f)
+{
+    uint32_t flags;
+    __asm__ volatile("pushf; pop %0" : "=r"(flags));
+    last_if = flags & 0x200;
+    last_eip = f->eip;
+    ticks++;
+    outb(PIC1_CMD, 0x20);           /* non-specific EOI */
+    return 1;
+}
+
+/* The 8259A pair as a PC BIOS or kernel sets it up: vectors 0x20/0x28,
+ * cascade on IR2, 8086 mode; everything masked but IRQ 0 (and 2). */
+static void pic_setup(void)
+{
+    outb(PIC1_CMD, 0x11);
+    outb(PIC1_DATA, IRQ0_VECTOR);
+    outb(PIC1_DATA, 0x04);
+    outb(PIC1_DATA, 0x01);
+    outb(PIC2_CMD, 0x11);
+    outb(PIC2_DATA, 0x28);
+    outb(PIC2_DATA, 0x02);
+    outb(PIC2_DATA, 0x01);
+    outb(PIC1_DATA, 0xfa);          /* IRQ 0 and the cascade unmasked */
+    outb(PIC2_DATA, 0xff);
+}
+
+/* Channel 0, mode 2 (rate generator), 1 kHz. */
+static void pit_setup(void)
+{
+    outb(PIT_CMD, 0x34);
+    outb(PIT_CH0, 1193 & 0xff);
+    outb(PIT_CH0, 1193 >> 8);
+}
+
+static uint8_t pic_irr(void)
+{
+    outb(PIC1_CMD, 0x0a);           /* OCW3: read IRR */
+    return inb(PIC1_CMD);
+}
+
+extern char after_shadow[], shadow_insn[];
+
+int main(void)
+{
+    pm_init();
+    pm_set_handler(IRQ0_VECTOR, on_timer);
+    pic_setup();
+    pit_setup();
+
+    /* HLT sleeps until an interrupt; ten of them come. */
+    ticks = 0;
+    __asm__ volatile("sti");
+    unsigned halts = 0;
+    while (ticks < 10 && halts < 1000) {
+        __asm__ volatile("hlt");
+        halts++;
+    }
+    __asm__ volatile("cli");
+    CHECK(ticks >= 10, "IRQ 0 from the PIT reaches the guest's IDT handler with IF set");
+    CHECK(halts <= 12, "HLT returns after an interrupt (one HLT per tick)");
+    CHECK_EQ(last_if, 0, "an interrupt gate runs the handler with IF clear");
+
+    /* IF clear: the request waits in IRR, no handler runs. */
+    uint32_t before = ticks;
+    for (volatile int i = 0; i < 200 && !(pic_irr() & 1); i++)
+        for (volatile int j = 0; j < 20000; j++)
+            ;
+    CHECK(pic_irr() & 1, "with IF clear the PIT's request stays pending in IRR");
+    CHECK_EQ(ticks, before, "with IF clear no interrupt is delivered");
+
+    /* STI's shadow: the pending interrupt is taken after the next
+     * instruction, whose address is then the frame's EIP. */
+    __asm__ volatile("sti\n\t"
+                     ".globl shadow_insn\nshadow_insn:\n\t"
+                     "nop\n\t"
+                     ".globl after_shadow\nafter_shadow:\n\t"
+                     "nop\n\t"
+                     "cli" ::: "memory");
+    CHECK_EQ(ticks, before + 1, "STI lets the pending interrupt in");
+    CHECK_EQ(last_eip, (uint32_t)after_shadow, "STI's shadow: taken after the instruction following STI");
+
+    /* A masked line: OCW1 bit 0 set, nothing arrives even with IF set. */
+    outb(PIC1_DATA, 0xfb);
+    before = ticks;
+    __asm__ volatile("sti");
+    for (volatile int i = 0; i < 2000000; i++)
+        ;
+    __asm__ volatile("cli");
+    CHECK_EQ(ticks, before, "a line masked in OCW1 is not delivered");
+    outb(PIC1_DATA, 0xff);
+    return check_summary();
+}
