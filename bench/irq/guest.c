@@ -4,6 +4,7 @@
  * Multiboot command line: "hz=N seconds=N". It prints the number of ticks
  * only: the runner (run.py) measures host wall and CPU time around it, and
  * bt386's --stats give the delivery latencies. */
+#include "pc.h"
 #include "pm.h"
 
 static volatile uint32_t ticks;
@@ -12,7 +13,7 @@ static int on_timer(struct pm_fault *f)
 {
     (void)f;
     ticks++;
-    outb(0x20, 0x20);
+    pic_eoi(0);
     return 1;
 }
 
@@ -38,9 +39,7 @@ int main(void)
     pm_init();
     pm_set_handler(0x20, on_timer);
     /* 8259A pair at 0x20/0x28, only IRQ 0 unmasked; PIT channel 0 mode 2. */
-    outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 0x04); outb(0x21, 0x01);
-    outb(0xa0, 0x11); outb(0xa1, 0x28); outb(0xa1, 0x02); outb(0xa1, 0x01);
-    outb(0x21, 0xfe); outb(0xa1, 0xff);
+    pic_init(0x20, 0x28, 0xfe, 0xff);
     outb(0x43, 0x34); outb(0x40, count & 0xff); outb(0x40, count >> 8);
     uint32_t want = hz * seconds;
     __asm__ volatile("sti");

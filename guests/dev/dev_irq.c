@@ -8,12 +8,9 @@
  *     that follows STI, not before (the frame's EIP says which);
  *   - a masked line (OCW1) is not delivered.
  * No wall-clock value is printed: the checks count events. */
+#include "pc.h"
 #include "pm.h"
 
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 #define IRQ0_VECTOR 0x20
@@ -27,24 +24,8 @@ static int on_timer(struct pm_fault *f)
     last_if = flags & 0x200;
     last_eip = f->eip;
     ticks++;
-    outb(PIC1_CMD, 0x20);           /* non-specific EOI */
+    pic_eoi(0);
     return 1;
-}
-
-/* The 8259A pair as a PC BIOS or kernel sets it up: vectors 0x20/0x28,
- * cascade on IR2, 8086 mode; everything masked but IRQ 0 (and 2). */
-static void pic_setup(void)
-{
-    outb(PIC1_CMD, 0x11);
-    outb(PIC1_DATA, IRQ0_VECTOR);
-    outb(PIC1_DATA, 0x04);
-    outb(PIC1_DATA, 0x01);
-    outb(PIC2_CMD, 0x11);
-    outb(PIC2_DATA, 0x28);
-    outb(PIC2_DATA, 0x02);
-    outb(PIC2_DATA, 0x01);
-    outb(PIC1_DATA, 0xfa);          /* IRQ 0 and the cascade unmasked */
-    outb(PIC2_DATA, 0xff);
 }
 
 /* Channel 0, mode 2 (rate generator), 1 kHz. */
@@ -67,7 +48,7 @@ int main(void)
 {
     pm_init();
     pm_set_handler(IRQ0_VECTOR, on_timer);
-    pic_setup();
+    pic_init(IRQ0_VECTOR, 0x28, 0xfa, 0xff);   /* IRQ 0 and the cascade unmasked */
     pit_setup();
 
     /* HLT sleeps until an interrupt; ten of them come. */

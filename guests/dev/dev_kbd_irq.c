@@ -6,6 +6,7 @@
  *     first lets the second into the buffer;
  *   - a mouse byte (0xd3) raises IRQ 12 with AUXB set;
  *   - with bit 0 clear no IRQ 1 comes and the byte waits (OBF). */
+#include "pc.h"
 #include "pm.h"
 
 #define KBC_DATA 0x60
@@ -22,7 +23,7 @@ static int on_kbd(struct pm_fault *f)
     (void)f;
     kbd_irqs++;
     kbd_bytes = kbd_bytes << 8 | inb(KBC_DATA);
-    outb(0x20, 0x20);
+    pic_eoi(1);
     return 1;
 }
 
@@ -32,23 +33,8 @@ static int on_aux(struct pm_fault *f)
     aux_irqs++;
     aux_status = inb(KBC_STATUS);
     aux_byte = inb(KBC_DATA);
-    outb(0xa0, 0x20);
-    outb(0x20, 0x20);
+    pic_eoi(12);
     return 1;
-}
-
-static void pic_setup(void)
-{
-    outb(0x20, 0x11);
-    outb(0x21, 0x20);
-    outb(0x21, 0x04);
-    outb(0x21, 0x01);
-    outb(0xa0, 0x11);
-    outb(0xa1, 0x28);
-    outb(0xa1, 0x02);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xf9);               /* IRQ 1 and the cascade */
-    outb(0xa1, 0xef);               /* IRQ 12 */
 }
 
 static void set_command_byte(uint8_t v)
@@ -71,7 +57,7 @@ int main(void)
     pm_init();
     pm_set_handler(IRQ1_VECTOR, on_kbd);
     pm_set_handler(IRQ12_VECTOR, on_aux);
-    pic_setup();
+    pic_init(0x20, 0x28, 0xf9, 0xef);  /* IRQ 1 and the cascade; IRQ 12 */
     set_command_byte(0x47);         /* translation, SYS, IRQ 1 and IRQ 12 on */
     __asm__ volatile("sti");
 
@@ -101,8 +87,7 @@ int main(void)
     CHECK(kbd_irqs == 0 && (inb(KBC_STATUS) & ST_OBF) && inb(KBC_DATA) == 0xee,
           "command byte bit 0 clear: no IRQ 1, the byte waits in the buffer (OBF)");
 
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    pic_mask(0xff, 0xff);
     set_command_byte(0x61);
     return check_summary();
 }

@@ -13,12 +13,9 @@
  * and that a one-shot gives one and then none for 41 ms. The exact
  * waveforms are checked clock by clock in tests/unit/test_pit.c. Counter
  * 0 is left as SeaBIOS set it: mode 2, count 0. */
+#include "pc.h"
 #include "pm.h"
 
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
 #define IRQ0_VECTOR 0x20
 #define PIT_CH(n) (0x40 + (n))
 #define PIT_CTRL 0x43
@@ -45,23 +42,8 @@ static int on_timer(struct pm_fault *f)
     (void)f;
     if (++ticks == stamp_at)
         stamp = stopwatch_clocks();
-    outb(PIC1_CMD, 0x20);           /* non-specific EOI */
+    pic_eoi(0);
     return 1;
-}
-
-/* Vectors 0x20/0x28, cascade on IR2, 8086 mode; only IRQ 0 unmasked. */
-static void pic_setup(void)
-{
-    outb(PIC1_CMD, 0x11);
-    outb(PIC1_DATA, IRQ0_VECTOR);
-    outb(PIC1_DATA, 0x04);
-    outb(PIC1_DATA, 0x01);
-    outb(PIC2_CMD, 0x11);
-    outb(PIC2_DATA, 0x28);
-    outb(PIC2_DATA, 0x02);
-    outb(PIC2_DATA, 0x01);
-    outb(PIC1_DATA, 0xfe);
-    outb(PIC2_DATA, 0xff);
 }
 
 static void load(int ch, uint8_t control, uint16_t count)
@@ -146,7 +128,7 @@ int main(void)
 {
     pm_init();
     pm_set_handler(IRQ0_VECTOR, on_timer);
-    pic_setup();
+    pic_init(IRQ0_VECTOR, 0x28, 0xfe, 0xff);   /* only IRQ 0 unmasked */
 
     CHECK(periodic(0x34), "mode 2, count 596: IRQ 0 keeps coming, one per period at most");
     CHECK(periodic(0x36), "mode 3, count 596: IRQ 0 keeps coming, one per period at most (OUT's rising edge)");

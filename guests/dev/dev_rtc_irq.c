@@ -9,6 +9,7 @@
  * No wall-clock value is printed: the checks count interrupts between
  * changes of the seconds register. */
 #include "dev_rtc.h"
+#include "pc.h"
 #include "pm.h"
 
 #define IRQ8_VECTOR 0x28
@@ -26,23 +27,8 @@ static int on_rtc(struct pm_fault *f)
         if (!(c & C_IRQF))
             irqf_missing++;
     }
-    outb(0xa0, 0x20);               /* EOI to the slave, then the master */
-    outb(0x20, 0x20);
+    pic_eoi(8);                     /* EOI to the slave, then the master */
     return 1;
-}
-
-static void pic_setup(void)
-{
-    outb(0x20, 0x11);
-    outb(0x21, 0x20);
-    outb(0x21, 0x04);
-    outb(0x21, 0x01);
-    outb(0xa0, 0x11);
-    outb(0xa1, IRQ8_VECTOR);
-    outb(0xa1, 0x02);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xfb);               /* only the cascade (IRQ 2) on the master */
-    outb(0xa1, 0xfe);               /* only IRQ 8 on the slave */
 }
 
 /* Waits for the seconds register to change n times with interrupts on. */
@@ -79,7 +65,8 @@ int main(void)
 {
     pm_init();
     pm_set_handler(IRQ8_VECTOR, on_rtc);
-    pic_setup();
+    /* Only the cascade (IRQ 2) on the master, only IRQ 8 on the slave. */
+    pic_init(0x20, IRQ8_VECTOR, 0xfb, 0xfe);
 
     uint32_t n = count_irqs(0x2d, B_24H | B_PIE, 1);
     CHECK(n >= 6 && n <= 10, "PIE, RS = 13: 8 periodic interrupts a second on IRQ 8");
@@ -109,7 +96,6 @@ int main(void)
     cmos_write(REG_MIN_ALARM, 0);
     cmos_write(REG_HOUR_ALARM, 0);
 
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+    pic_mask(0xff, 0xff);
     return check_summary();
 }

@@ -11,6 +11,7 @@
  * bytes one interrupt covers depends on where the CPU looks at INTR, so
  * the test waits for the handler after each event instead of counting
  * bytes; and it prints nothing while ETBEI is on. */
+#include "pc.h"
 #include "pm.h"
 
 #define COM1 0x3f8
@@ -19,8 +20,6 @@
 #define IIR  (COM1 + 2)
 #define MCR  (COM1 + 4)
 
-#define PIC_CMD 0x20
-#define PIC_IMR 0x21
 #define PIC_BASE 0x20
 #define IRQ4_VECTOR (PIC_BASE + 4)
 
@@ -30,12 +29,12 @@ static volatile uint8_t last_iir, last_isr;
 static int irq4_handler(struct pm_fault *f)
 {
     (void)f;
-    outb(PIC_CMD, 0x0b);            /* OCW3: read ISR */
-    last_isr = inb(PIC_CMD);
-    outb(PIC_CMD, 0x0a);
+    outb(PIC1_CMD, 0x0b);           /* OCW3: read ISR */
+    last_isr = inb(PIC1_CMD);
+    outb(PIC1_CMD, 0x0a);
     last_iir = inb(IIR);            /* THRE: this read acknowledges it */
     irq_count++;
-    outb(PIC_CMD, 0x20);            /* non-specific EOI */
+    pic_eoi(4);
     return 1;
 }
 
@@ -58,17 +57,14 @@ int main(void)
     pm_init();
     pm_set_handler(IRQ4_VECTOR, irq4_handler);
     __asm__ volatile("cli");
-    uint8_t imr = inb(PIC_IMR);
+    uint8_t imr = inb(PIC1_DATA);
 
     printf("     THR bytes written with ETBEI on: ");
-    /* ICW1-ICW4: edge, cascade, base 0x20, slave on IR2, 8086 mode. ICW1
-     * also resets the edge sense (QEMU's stale IR4 request is gone) and
-     * clears the mask, set again at once (IF = 0 meanwhile). */
-    outb(PIC_CMD, 0x11);
-    outb(PIC_IMR, PIC_BASE);
-    outb(PIC_IMR, 0x04);
-    outb(PIC_IMR, 0x01);
-    outb(PIC_IMR, 0xef);            /* IR4 only */
+    /* The master only (the slave keeps SeaBIOS's setup): ICW1-ICW4, base
+     * 0x20. ICW1 also resets the edge sense (QEMU's stale IR4 request is
+     * gone) and clears the mask, set again at once (IF = 0 meanwhile). */
+    pic_icw(PIC1_CMD, PIC_BASE, 0x04);
+    outb(PIC1_DATA, 0xef);          /* IR4 only */
     outb(MCR, 0x08);
 
     outb(IER, 0x02);                /* THRE pending: IRQ 4 */
@@ -90,7 +86,7 @@ int main(void)
 
     outb(IER, 0x00);
     ok[3] = wait_irqs(4, 100000) == 0;   /* nothing more comes */
-    outb(PIC_IMR, imr);
+    outb(PIC1_DATA, imr);
     printf("\n");
 
     CHECK(ok[0], "ETBEI on, OUT2 set, IR4 unmasked, IF = 1: the IRQ 4 handler runs");

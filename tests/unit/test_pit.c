@@ -11,51 +11,8 @@
 
 /* ---- fakes for the model's dependencies ---- */
 
-static uint64_t fake_now = 5000000000u;
-
-uint64_t clock_ns(void)
-{
-    return fake_now;
-}
-
-void timer_arm(struct dev_timer *t, uint64_t deadline)
-{
-    t->deadline = deadline;
-    t->armed = true;
-}
-
-void timer_cancel(struct dev_timer *t)
-{
-    t->armed = false;
-}
-
-static int irq0_level, irq0_rises;
-
-void irq_set(int line, int level)
-{
-    if (line != PIT_IRQ)
-        return;
-    if (level && !irq0_level)
-        irq0_rises++;
-    irq0_level = level;
-}
-
-static struct {
-    io_read_fn rd;
-    io_write_fn wr;
-    void *opaque;
-} port_owner[0x10000];
-
-void io_register(uint16_t base, uint16_t count, io_read_fn rd, io_write_fn wr,
-                 void *opaque, const char *name)
-{
-    (void)name;
-    for (unsigned p = base; p < (unsigned)base + count; p++) {
-        port_owner[p].rd = rd;
-        port_owner[p].wr = wr;
-        port_owner[p].opaque = opaque;
-    }
-}
+#define FAKE_NOW_START 5000000000u
+#include "fake_devices.h"
 
 static uint32_t in(uint16_t port, unsigned size)
 {
@@ -83,8 +40,8 @@ static void at(uint64_t edge)
 static void fresh(void)
 {
     pit_reset(&pit, fake_now);
-    irq0_level = 0;
-    irq0_rises = 0;
+    fake_irq_level[PIT_IRQ] = 0;
+    fake_irq_rises[PIT_IRQ] = 0;
 }
 
 /* Control word for counter ch, access LSB then MSB, mode m, binary. */
@@ -197,10 +154,11 @@ static void test_reset(void)
     CHECK(pit.timer.armed && pit.timer.deadline == pit_edge_time(&pit, 65535),
           "reset: the IRQ 0 timer is armed for OUT's fall at count 1 (edge 65535)");
     run_timer(0);
-    CHECK(irq0_rises == 0 && pit.timer.deadline == pit_edge_time(&pit, 65536),
+    CHECK(fake_irq_rises[PIT_IRQ] == 0 && pit.timer.deadline == pit_edge_time(&pit, 65536),
           "reset: no request before OUT's first rising edge (edge 65536)");
     run_timer(0);
-    CHECK(irq0_rises == 1 && irq0_level, "reset: IRQ 0 rises at the end of the period: 18.2 Hz");
+    CHECK(fake_irq_rises[PIT_IRQ] == 1 && fake_irq_level[PIT_IRQ],
+          "reset: IRQ 0 rises at the end of the period: 18.2 Hz");
 }
 
 /* ---- modes ---- */
@@ -261,11 +219,11 @@ static void test_mode0(void)
     /* IRQ 0 */
     at(3000);
     load(0, cw_word(0, 0), 100);
-    CHECK(!irq0_level && pit.timer.deadline == pit_edge_time(&pit, 3101),
+    CHECK(!fake_irq_level[PIT_IRQ] && pit.timer.deadline == pit_edge_time(&pit, 3101),
           "mode 0 on counter 0: IRQ 0 low, timer armed for the terminal count");
-    int rises = irq0_rises;
+    int rises = fake_irq_rises[PIT_IRQ];
     run_timer(0);
-    CHECK(irq0_level && irq0_rises == rises + 1 && !pit.timer.armed,
+    CHECK(fake_irq_level[PIT_IRQ] && fake_irq_rises[PIT_IRQ] == rises + 1 && !pit.timer.armed,
           "mode 0 on counter 0: one rising edge, then no timer (one-shot)");
 }
 
@@ -358,16 +316,16 @@ static void test_mode2(void)
     /* IRQ 0: one rising edge per period */
     at(7000);
     load(0, cw_word(0, 2), 10);
-    int rises = irq0_rises;
+    int rises = fake_irq_rises[PIT_IRQ];
     for (int i = 0; i < 20; i++)
         run_timer(0);
-    CHECK(irq0_rises == rises + 10 && irq0_level,
+    CHECK(fake_irq_rises[PIT_IRQ] == rises + 10 && fake_irq_level[PIT_IRQ],
           "mode 2 on counter 0: 20 OUT transitions, 10 rising edges on IRQ 0");
     CHECK(pit.timer.deadline == pit_edge_time(&pit, 7001 + 10 * 10 + 9),
           "mode 2 on counter 0: next transition at count 1 of the 11th period");
-    rises = irq0_rises;
+    rises = fake_irq_rises[PIT_IRQ];
     run_timer(35);
-    CHECK_EQ(irq0_rises, rises + 1, "IRQ 0: a timer run late folds the missed periods into one edge");
+    CHECK_EQ(fake_irq_rises[PIT_IRQ], rises + 1, "IRQ 0: a timer run late folds the missed periods into one edge");
     CHECK_EQ(pit_edge_at(&pit, pit.timer.deadline), 7001 + 14 * 10 + 9,
              "IRQ 0: after a late run the timer follows the counter again");
 }
@@ -414,10 +372,10 @@ static void test_mode3(void)
 
     at(8000);
     load(0, cw_word(0, 3), 0);
-    int rises = irq0_rises;
+    int rises = fake_irq_rises[PIT_IRQ];
     for (int i = 0; i < 6; i++)
         run_timer(0);
-    CHECK(irq0_rises == rises + 3 && pit_edge_at(&pit, pit.timer.deadline) == 8001 + 3 * 65536 + 32768,
+    CHECK(fake_irq_rises[PIT_IRQ] == rises + 3 && pit_edge_at(&pit, pit.timer.deadline) == 8001 + 3 * 65536 + 32768,
           "mode 3 on counter 0, count 0: IRQ 0 rises every 65536 clocks (18.2 Hz)");
 }
 

@@ -10,51 +10,8 @@
 
 /* ---- fakes for the model's dependencies ---- */
 
-static uint64_t fake_now = 7000000000u;
-
-uint64_t clock_ns(void)
-{
-    return fake_now;
-}
-
-void timer_arm(struct dev_timer *t, uint64_t deadline)
-{
-    t->deadline = deadline;
-    t->armed = true;
-}
-
-void timer_cancel(struct dev_timer *t)
-{
-    t->armed = false;
-}
-
-static int irq8_level, irq8_rises;
-
-void irq_set(int line, int level)
-{
-    if (line != RTC_IRQ)
-        return;
-    if (level && !irq8_level)
-        irq8_rises++;
-    irq8_level = level;
-}
-
-static struct {
-    io_read_fn rd;
-    io_write_fn wr;
-    void *opaque;
-} port_owner[0x10000];
-
-void io_register(uint16_t base, uint16_t count, io_read_fn rd, io_write_fn wr,
-                 void *opaque, const char *name)
-{
-    (void)name;
-    for (unsigned p = base; p < (unsigned)base + count; p++) {
-        port_owner[p].rd = rd;
-        port_owner[p].wr = wr;
-        port_owner[p].opaque = opaque;
-    }
-}
+#define FAKE_NOW_START 7000000000u
+#include "fake_devices.h"
 
 static uint8_t cmos_read(uint8_t reg)
 {
@@ -248,7 +205,7 @@ static void interrupts(void)
     static const uint8_t t[8] = { 0x00, 0x00, 0x08, 0x02, 0x01, 0x01, 0x24, 0x20 };
 
     start_at(t, B_24H);
-    irq8_rises = 0;
+    fake_irq_rises[RTC_IRQ] = 0;
     CHECK(!timer->armed, "no interrupt enabled: no timer runs");
     cmos_write(REG_A, 0x2f);                /* 2 Hz */
     cmos_write(REG_B, B_24H | B_PIE);
@@ -256,11 +213,11 @@ static void interrupts(void)
           "PIE: a timer for the next periodic edge (500 ms, the next second)");
     after(NS / 2);
     run_timer();
-    CHECK(irq8_level && irq8_rises == 1, "at the edge IRQ 8 rises (IRQF = PF & PIE)");
+    CHECK(fake_irq_level[RTC_IRQ] && fake_irq_rises[RTC_IRQ] == 1, "at the edge IRQ 8 rises (IRQF = PF & PIE)");
     CHECK(!timer->armed, "while IRQF is 1 no timer runs");
     after(NS);
     CHECK_EQ(cmos_read(REG_C), C_IRQF | C_PF | C_UF, "C reads IRQF | PF | UF");
-    CHECK(!irq8_level, "reading C lowers IRQ 8");
+    CHECK(!fake_irq_level[RTC_IRQ], "reading C lowers IRQ 8");
     CHECK(timer->armed && timer->deadline == released + NS + NS / 2,
           "...and arms the timer for the next edge");
 
@@ -268,11 +225,11 @@ static void interrupts(void)
     CHECK(timer->deadline == released + NS + NS / 2, "UIE: a timer for the next update");
     after(NS + NS / 2);
     run_timer();
-    CHECK(irq8_level && irq8_rises == 2, "the update raises IRQ 8 (IRQF = UF & UIE)");
+    CHECK(fake_irq_level[RTC_IRQ] && fake_irq_rises[RTC_IRQ] == 2, "the update raises IRQ 8 (IRQF = UF & UIE)");
     cmos_write(REG_B, B_24H);
-    CHECK(!irq8_level, "clearing UIE lowers IRQF and IRQ 8");
+    CHECK(!fake_irq_level[RTC_IRQ], "clearing UIE lowers IRQF and IRQ 8");
     cmos_write(REG_B, B_24H | B_UIE);
-    CHECK(irq8_level && irq8_rises == 3, "enabling UIE with UF set raises IRQ 8 again");
+    CHECK(fake_irq_level[RTC_IRQ] && fake_irq_rises[RTC_IRQ] == 3, "enabling UIE with UF set raises IRQ 8 again");
     cmos_read(REG_C);
 
     /* Alarm 08:00:05 (the clock reads 08:00:02 now); hours don't care. */
@@ -286,7 +243,7 @@ static void interrupts(void)
     CHECK_EQ(cmos_read(REG_C) & C_AF, 0, "no AF before the alarm second");
     after(4 * NS + NS / 2);
     run_timer();
-    CHECK(irq8_level && (cmos_read(REG_C) & (C_AF | C_IRQF)) == (C_AF | C_IRQF),
+    CHECK(fake_irq_level[RTC_IRQ] && (cmos_read(REG_C) & (C_AF | C_IRQF)) == (C_AF | C_IRQF),
           "the alarm update sets AF and raises IRQ 8");
     cmos_write(REG_HOURS_ALARM, 0x07);
     CHECK(timer->armed && timer->deadline == released + (86400 - 3600 + 4) * NS + NS / 2,
