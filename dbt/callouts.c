@@ -236,6 +236,14 @@ uint64_t callout_string(struct vcpu *v)
             break;
         if (v->stop_request)
             break;
+        /* An interrupt is due (monitor/kick.c): a REP instruction is
+         * interruptible between iterations, and resumes from the
+         * instruction itself with the registers as they are now (SDM REP). */
+        if (v->kick && (v->regs[R_ECX] & amask) && !dbt_broken("rep-irq")) {
+            v->eip = v->cur_eip;
+            v->stop_request = 1;
+            return 0;
+        }
     }
     if (v->smc_hit || v->stop_request)
         stop_after(v, len);

@@ -83,6 +83,25 @@ int main(void)
     CHECK_EQ(ticks, before + 1, "STI lets the pending interrupt in");
     CHECK_EQ(last_eip, (uint32_t)after_shadow, "STI's shadow: taken after the instruction following STI");
 
+    /* REP STOSD is interruptible between iterations (SDM REP): a tick
+     * during a long fill finds EIP at the REP instruction, and the fill
+     * resumes where it was and completes. */
+    static uint32_t fill[4u << 20] __attribute__((aligned(16)));
+    uint32_t *dst = fill, n = sizeof fill / 4, during = 0;
+    before = ticks;
+    __asm__ volatile("sti\n\t"
+                     "nop\n\t"
+                     ".globl rep_insn\nrep_insn:\n\t"
+                     "rep stosl\n\t"
+                     "cli"
+                     : "+D"(dst), "+c"(n) : "a"(0x5eed5eedu) : "memory");
+    extern char rep_insn[];
+    if (last_eip == (uint32_t)rep_insn)
+        during = 1;
+    CHECK(ticks > before && during, "an interrupt arrives in the middle of REP STOSD, EIP at the instruction");
+    CHECK(n == 0 && fill[0] == 0x5eed5eedu && fill[(sizeof fill / 4) / 2] == 0x5eed5eedu &&
+          fill[sizeof fill / 4 - 1] == 0x5eed5eedu, "...and REP STOSD resumes and fills everything");
+
     /* A masked line: OCW1 bit 0 set, nothing arrives even with IF set. */
     outb(PIC1_DATA, 0xfb);
     before = ticks;
