@@ -299,6 +299,14 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             v->smc_whole_page = false;
         v->stop_request = run.stop;
         v->in_tc = true;
+        /* A kick that arrived since service_events found no block to
+         * unchain (the handler looks at in_tc first): take it now rather
+         * than a millisecond later, when the kicker repeats it. */
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        if (v->kick) {
+            v->in_tc = false;
+            continue;
+        }
         uint32_t reason = tc_enter(v, b->host);
         v->in_tc = false;
         switch (reason) {
