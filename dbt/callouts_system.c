@@ -231,6 +231,7 @@ static bool pop_sreg(struct vcpu *v, const struct insn *in, int sreg)
         return false;
     v->regs[R_ESP] = esp + in->opsize;
     v->ss_shadow = sreg == S_SS;
+    v->irq_shadow |= sreg == S_SS;      /* no interrupt before the next instruction */
     return true;
 }
 
@@ -318,6 +319,7 @@ static bool emulate(struct vcpu *v, const struct insn *in)
         if (!read_rm16(v, in, op[1], &sel) || !seg_load(v, sreg, sel))
             return false;
         v->ss_shadow = sreg == S_SS;
+        v->irq_shadow |= sreg == S_SS;  /* no interrupt before the next instruction */
         break;
     }
     case 0x8c: {                         /* MOV r/m16, sreg */
@@ -401,6 +403,7 @@ uint64_t callout_mov_sreg(struct vcpu *v)
     if (!seg_load(v, sreg, (uint16_t)v->regs[(info >> 4) & 7]))
         return 0;
     v->ss_shadow = sreg == S_SS;
+    v->irq_shadow |= sreg == S_SS;      /* no interrupt before the next instruction */
     bool step = v->mode_key & MODE_STEP;
     if (step || segmode_of(&v->seg[sreg], step) != MODE_SEG(v->mode_key, sreg)) {
         v->eip = v->cur_eip + (info >> 8);

@@ -149,7 +149,7 @@ struct vcpu {
     bool ss_shadow;            /* the instruction was MOV SS/POP SS: no #DB until the next one */
     uint32_t key_hint;         /* KEY_HINT_VALID | the mode key a callout already knows */
     bool intr;                 /* the PIC asserts INTR (devices/irq.h, cpu_set_intr) */
-    bool irq_shadow;           /* run one more instruction before taking an interrupt */
+    bool irq_shadow;           /* run one more instruction before taking an interrupt (STI, MOV SS) */
     bool poll_armed;           /* the poll page is inaccessible (vcpu_arm_poll) */
     bool smc_hit;              /* a C-side store rewrote the running block */
     bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
