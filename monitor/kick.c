@@ -55,6 +55,7 @@ int kick_start(struct vcpu *v)
 {
     (void)v;
     vcpu_thread = pthread_self();
+    tc_ibtc_always_miss();          /* mapped now, not in the signal handler */
     prctl(PR_SET_TIMERSLACK, 1UL);  /* the run loop's idle sleep too */
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
