@@ -53,10 +53,10 @@ uint64_t callout_cpuid(struct vcpu *v)
     return 0;
 }
 
-static bool unsupported(struct vcpu *v, const struct insn *in)
+/* An encoding of these opcode groups that bt386's CPU does not have (its
+ * CPUID names no VMX, SVM, MONITOR…): #UD, as on such a CPU. */
+static bool undefined_opcode(struct vcpu *v)
 {
-    fprintf(stderr, "bt386: guest instruction at %08x (%s) is not supported yet\n",
-            v->cur_eip, insn_kind_names[in->kind]);
     raise_exception(v, 6, 0, false);
     return false;
 }
@@ -171,7 +171,7 @@ static bool group6(struct vcpu *v, const struct insn *in, uint8_t modrm)
         set_zf(v, ok);
         return true;
     default:
-        return unsupported(v, in);
+        return undefined_opcode(v);
     }
 }
 
@@ -191,7 +191,7 @@ static bool group7(struct vcpu *v, const struct insn *in, uint8_t modrm)
     if (op == 7)                                                           /* INVLPG */
         return privileged(v);    /* nothing cached without paging */
     if (!in->has_mem || op == 5)
-        return unsupported(v, in);
+        return undefined_opcode(v);
     uint32_t ea = gmem_effective_address(v, &in->mem);
     if (op == 2 || op == 3) {                                              /* LGDT, LIDT */
         uint16_t limit;
@@ -389,7 +389,7 @@ static bool emulate(struct vcpu *v, const struct insn *in)
         v->eip = next;
         return false;
     default:
-        return unsupported(v, in);
+        return undefined_opcode(v);
     }
     v->eip = next;
     return true;

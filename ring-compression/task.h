@@ -1,6 +1,6 @@
 /* Hardware task switches (SDM vol. 3A, chapter 7): JMP or CALL to a TSS or
- * a task gate, an interrupt through a task gate, IRET with NT = 1. Only
- * 32-bit TSSes (type 9/11); a 16-bit TSS raises #GP with a message.
+ * a task gate, an interrupt through a task gate, IRET with NT = 1, to and
+ * from 32-bit (type 9/11) and 16-bit (type 1/3) TSSes.
  *
  *   if (!task_switch(v, sel, desc, TASK_CALL, next_eip, 0)) return false;
  */

@@ -9,3 +9,6 @@ bt386_add_guest(far_sysenter far_sysenter.c far_sysenter_asm.S far_try.c ${GUEST
 bt386_guest_test(far_sysenter)
 bt386_add_guest(far_debug far_debug.c far_debug_asm.S far_try.c ${GUEST_PM_SOURCES})
 bt386_guest_test(far_debug)
+# The same through a 16-bit (80286) TSS.
+bt386_add_guest(far_tasks16 far_tasks16.c ${GUEST_PM_SOURCES})
+bt386_guest_test(far_tasks16)
