@@ -16,7 +16,7 @@
 /* Tables for this many modes; a guest that uses more (a hostile one can
  * make thousands of mode keys) gets, for the rest, one shared table that
  * stays empty: its indirect branches always take the monitor's path. */
-#define MAX_IBTC_KEYS 64
+#define MAX_IBTC_KEYS 128
 #define IBTC_TABLE_BYTES ((size_t)8 << 32)
 
 static uint8_t *tc_wr_base, *tc_exec_base;
@@ -41,9 +41,14 @@ static struct code_page *pages[PAGE_BUCKETS];
 
 static struct {
     uint32_t key;
+    int space;
     uint64_t *table;
 } ibtc[MAX_IBTC_KEYS];
 static unsigned nibtc;
+/* Per address space: the linear pages with EIPs in some table, so that a
+ * changed mapping clears 32 KiB only where entries exist. */
+#define LPAGES (1u << 20)
+static uint32_t *ibtc_pages[SHADOW_SLOTS];
 static uint64_t *ibtc_always_miss;
 
 int tc_init(size_t bytes)
@@ -202,9 +207,16 @@ void tc_block_publish(struct tc_block *b, size_t used)
 
 struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit)
 {
+    return tc_lookup_checked(eip, key, cs_base, cs_limit, NULL);
+}
+
+struct tc_block *tc_lookup_checked(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
+                                   bool (*still_maps)(const struct tc_block *))
+{
     g_stats.tc_lookups++;
     for (struct tc_block *b = hash[hash_of(eip, key)]; b; b = b->hash_next)
-        if (b->eip == eip && b->key == key && b->cs_base == cs_base && b->cs_limit == cs_limit) {
+        if (b->eip == eip && b->key == key && b->cs_base == cs_base && b->cs_limit == cs_limit &&
+            (!still_maps || still_maps(b))) {
             g_stats.tc_lookup_hits++;
             return b;
         }
@@ -385,6 +397,9 @@ void tc_flush(void)
     /* Back to untouched zero pages: only the pages ever filled cost anything. */
     for (unsigned i = 0; i < nibtc; i++)
         madvise(ibtc[i].table, IBTC_TABLE_BYTES, MADV_DONTNEED);
+    for (int i = 0; i < SHADOW_SLOTS; i++)
+        if (ibtc_pages[i])
+            memset(ibtc_pages[i], 0, LPAGES / 32 * sizeof(uint32_t));
     tc_used = tc_permanent;
     g_stats.tc_flushes++;
 }
@@ -400,10 +415,10 @@ uint64_t *tc_ibtc_always_miss(void)
     return ibtc_always_miss;
 }
 
-uint64_t *tc_ibtc_table(uint32_t key)
+uint64_t *tc_ibtc_table(uint32_t key, int space)
 {
     for (unsigned i = 0; i < nibtc; i++)
-        if (ibtc[i].key == key)
+        if (ibtc[i].key == key && ibtc[i].space == space)
             return ibtc[i].table;
     if (nibtc == MAX_IBTC_KEYS)
         return tc_ibtc_always_miss();
@@ -414,14 +429,49 @@ uint64_t *tc_ibtc_table(uint32_t key)
     if (t == MAP_FAILED)
         panic("cannot map an indirect-branch table");
     ibtc[nibtc].key = key;
+    ibtc[nibtc].space = space;
     ibtc[nibtc].table = t;
     nibtc++;
     return t;
 }
 
-void tc_ibtc_fill(uint32_t key, struct tc_block *b)
+void tc_ibtc_fill(uint32_t key, int space, struct tc_block *b)
 {
-    uint64_t *t = tc_ibtc_table(key);
-    if (t != ibtc_always_miss)
-        t[b->eip] = (uint64_t)(uintptr_t)b->host;
+    uint64_t *t = tc_ibtc_table(key, space);
+    if (t == ibtc_always_miss)
+        return;
+    if (!ibtc_pages[space]) {
+        ibtc_pages[space] = calloc(LPAGES / 32, sizeof(uint32_t));
+        if (!ibtc_pages[space])
+            panic("out of memory for an indirect table's page map");
+    }
+    uint32_t lpage = b->eip >> GUEST_PAGE_SHIFT;
+    ibtc_pages[space][lpage / 32] |= 1u << (lpage % 32);
+    t[b->eip] = (uint64_t)(uintptr_t)b->host;
+}
+
+void tc_ibtc_forget_range(int space, uint32_t lpage, uint32_t n)
+{
+    uint32_t *pages_of = ibtc_pages[space];
+    if (!pages_of)
+        return;
+    uint32_t first = lpage ? lpage - 1 : 0;
+    for (uint32_t p = first; p < lpage + n && p < LPAGES; p++) {
+        if (!((pages_of[p / 32] >> (p % 32)) & 1))
+            continue;
+        pages_of[p / 32] &= ~(1u << (p % 32));
+        for (unsigned i = 0; i < nibtc; i++)
+            if (ibtc[i].space == space)
+                memset(&ibtc[i].table[(uint64_t)p << GUEST_PAGE_SHIFT], 0, GUEST_PAGE_SIZE * sizeof(uint64_t));
+    }
+}
+
+void tc_ibtc_drop_space(int space)
+{
+    if (!ibtc_pages[space])
+        return;
+    memset(ibtc_pages[space], 0, LPAGES / 32 * sizeof(uint32_t));
+    for (unsigned i = 0; i < nibtc; i++)
+        if (ibtc[i].space == space)
+            madvise(ibtc[i].table, IBTC_TABLE_BYTES, MADV_DONTNEED);
 }

@@ -40,6 +40,7 @@ struct tc_block {
     gva_t guest_end;                /* one past the last guest byte translated */
     gpa_t page[2];                  /* guest physical pages the bytes came from */
     gpa_t phys_start;               /* guest physical address of the first byte */
+    gpa_t last_page;                /* guest physical page of the last byte */
     uint8_t npages;
     bool valid;
     uint32_t ninsns;
@@ -73,6 +74,11 @@ void tc_publish_raw(size_t used);
 /* Blocks are found by guest EIP, mode and CS base and limit: the same EIP
  * in another code segment is other code, or faults elsewhere. */
 struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit);
+/* …and, with paging, made from the guest physical pages that its linear
+ * pages map to now (still_maps decides): the same EIP in another address
+ * space may be other code, and gets a block of its own. */
+struct tc_block *tc_lookup_checked(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
+                                   bool (*still_maps)(const struct tc_block *));
 /* Patch the exit whose rel32 is at executable address `rel32` to jump to b. */
 void tc_chain(uint8_t *rel32, struct tc_block *to);
 /* Points every chained exit of b back at its exit stub, so that the next
@@ -93,13 +99,25 @@ unsigned tc_invalidate_range(gpa_t gpa, uint32_t len, const struct tc_block *cur
 /* Drops every block (TC full, or a change that no key covers). */
 void tc_flush(void);
 
-/* In-TC indirect-branch table of a mode: one 64-bit host address per guest
- * EIP (2^32 entries, sparse), 0 where no block is known. Translated code
- * jumps through it without a check: a 0 entry jumps to address 0, and
+/* In-TC indirect-branch table of a mode in one guest address space (slot
+ * of shadow_current_slot()): one 64-bit host address per guest EIP (2^32
+ * entries, sparse), 0 where no block is known. Translated code jumps
+ * through it without a check: a 0 entry jumps to address 0, and
  * monitor/signals.c turns that fault into an indirect-miss exit (target in
- * r10d). Measured: docs/decisions.md. */
-uint64_t *tc_ibtc_table(uint32_t key);
-void tc_ibtc_fill(uint32_t key, struct tc_block *b);
+ * r10d). Per address space because with paging the same EIP may be other
+ * code in another space. Measured: docs/decisions.md. */
+uint64_t *tc_ibtc_table(uint32_t key, int space);
+void tc_ibtc_fill(uint32_t key, int space, struct tc_block *b);
+/* The space's entries for EIPs in linear pages [lpage, lpage + n) (and the
+ * page before, whose blocks may run into them) are forgotten: their
+ * mapping changed. */
+void tc_ibtc_forget_range(int space, uint32_t lpage, uint32_t n);
+static inline void tc_ibtc_forget_page(int space, uint32_t lpage)
+{
+    tc_ibtc_forget_range(space, lpage, 1);
+}
+/* Every table of the space emptied (it now holds another address space). */
+void tc_ibtc_drop_space(int space);
 /* Executable address of the shared stub that leaves on an indirect miss. */
 uint8_t *tc_indirect_miss_stub(void);
 /* Everything emitted so far (shared stubs) survives flushes; `miss_stub` is

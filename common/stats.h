@@ -42,7 +42,21 @@
     X(irq_latency_lt_100us,   "... 20-100 us")                                   \
     X(irq_latency_lt_1ms,     "... 100 us - 1 ms")                              \
     X(irq_latency_ge_1ms,     "... 1 ms or more")                               \
-    X(idle_sleeps,            "host sleeps of a guest halted with IF set")
+    X(idle_sleeps,            "host sleeps of a guest halted with IF set")        \
+    X(pf_hidden,              "shadow misses the guest's tables allow (walked, entry filled)") \
+    X(pf_true,                "page faults the guest's tables raise (#PF delivered)") \
+    X(traced_writes,          "guest stores to traced page tables and directories") \
+    X(pt_unsync,              "page tables that went out of sync (adaptive tracing)") \
+    X(pt_resyncs,             "out-of-sync page tables checked and traced again") \
+    X(pt_resync_drops,        "entries the guest changed while out of sync, dropped") \
+    X(cr3_loads,              "CR3 loads with paging on (MOV CR3, task switches)") \
+    X(cr3_cache_hits,         "switches to an address space whose shadow map was cached") \
+    X(cr3_cache_misses,       "switches to an address space that got a new shadow map") \
+    X(invlpg,                 "INVLPG executed")                                 \
+    X(shadow_fills,           "shadow-map entries filled")                       \
+    X(shadow_drops,           "shadow-map entries dropped")                      \
+    X(shadow_flushes,         "all shadow maps cleared (CR0.PG/WP, CR4.PSE/PGE changes)") \
+    X(shadow_bytes,           "bytes of shadow-map tables in use")
 
 /* X(name, description): why the TC returned to the monitor. */
 #define STATS_EXIT_REASONS(X)                                                    \

@@ -11,5 +11,8 @@
 
 /* Stop the guest after the current instruction; bt386 exits with status. */
 void vm_request_stop(int status);
+/* Reset the machine after the current instruction: the guest boots again
+ * (with -no-reboot, the run stops with status 0, as QEMU's does). */
+void vm_request_reset(void);
 
 #endif

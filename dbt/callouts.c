@@ -49,6 +49,55 @@ static void leave_after_instruction(struct vcpu *v, unsigned len)
     g_stats.exits[EXIT_smc]++;
 }
 
+/* The guest physical bytes of a store are about to change: page tables
+ * traced by the shadow MMU, and translated code. */
+static void note_store(struct vcpu *v, const struct shadow_where *w, gva_t la, unsigned size)
+{
+    if (!w->ram)
+        return;
+    shadow_note_write(w->pa, size);
+    /* --debug-break smc-alias: a store through a linear address that is
+     * not its physical one misses the code it rewrites. */
+    if (dbt_broken("smc-alias") && (v->cr0 & CR0_PG) && (la & GUEST_PAGE_MASK) != (w->pa & GUEST_PAGE_MASK))
+        return;
+    gmem_note_code_write(v, w->pa, size);
+}
+
+/* A page-crossing access with paging on: the two pages are anywhere in
+ * RAM. Both are resolved first (the first page's fault comes first, as on
+ * the CPU); then the instruction is redone alone in a one-instruction block
+ * on a copy of the bytes, which a store writes back when it completes
+ * (monitor/run.c: redo_alone, writeback_*). */
+static uint64_t crossing_access(struct vcpu *v, gva_t la, uint32_t offset, unsigned size, bool write,
+                                bool user)
+{
+    uint64_t addend;
+    struct shadow_fault f;
+    unsigned first = GUEST_PAGE_SIZE - (la & ~GUEST_PAGE_MASK);
+    if (shadow_resolve(la, first, write, user, &addend, &f, NULL) != SHADOW_OK ||
+        shadow_resolve(la + first, size - first, write, user, &addend, &f, NULL) != SHADOW_OK) {
+        v->cr2 = f.address;
+        raise_exception(v, f.vector, f.error_code, f.vector == 14);
+        return 0;
+    }
+    if (!(v->mode_key & MODE_SLOWMEM)) {
+        v->redo_alone = true;
+        stop_after(v, 0);
+        return 0;
+    }
+    /* Reads come from the bytes as they are; a read-modify-write reads
+     * them too, so a store's copy starts from them as well. */
+    if (size > sizeof v->bounce || !gmem_read_linear_as(v, la, size, v->bounce, user))
+        panic("crossing access of %u bytes at %08x", size, la);
+    if (write) {
+        v->writeback_la = la;
+        v->writeback_size = size;
+        v->writeback_user = user;
+        /* The write-back ends the block (one instruction) in the run loop. */
+    }
+    return (uint64_t)(uintptr_t)v->bounce - offset;
+}
+
 uint64_t callout_mem_slow(struct vcpu *v)
 {
     uint32_t info = v->callout_info;
@@ -74,21 +123,23 @@ uint64_t callout_mem_slow(struct vcpu *v)
     }
     uint64_t addend;
     struct shadow_fault f;
-    if ((la & (GUEST_PAGE_SIZE - 1)) + size > GUEST_PAGE_SIZE) {
-        /* Crosses a page: resolve both halves; with paging off RAM is
-         * contiguous, so the first page's addend serves the whole access. */
-        if (shadow_resolve(la + size - 1, 1, write, user, &addend, &f) != SHADOW_OK)
+    struct shadow_where where;
+    bool crosses = (la & (GUEST_PAGE_SIZE - 1)) + size > GUEST_PAGE_SIZE;
+    if (crosses && (v->cr0 & CR0_PG))
+        return crossing_access(v, la, offset, size, write, user);
+    if (crosses) {
+        /* Paging off: RAM is contiguous, so the first page's addend
+         * serves the whole access once both halves are known good. */
+        if (shadow_resolve(la + size - 1, 1, write, user, &addend, &f, NULL) != SHADOW_OK)
             goto fault;
-        if (shadow_resolve(la, 1, write, user, &addend, &f) != SHADOW_OK)
+        if (shadow_resolve(la, 1, write, user, &addend, &f, &where) != SHADOW_OK)
             goto fault;
-    } else if (shadow_resolve(la, size, write, user, &addend, &f) != SHADOW_OK) {
+    } else if (shadow_resolve(la, size, write, user, &addend, &f, &where) != SHADOW_OK) {
         goto fault;
     }
     if (write) {
-        gpa_t pa;
-        shadow_linear_to_phys(la, &pa);
         v->smc_hit = false;
-        gmem_note_code_write(v, pa, size);
+        note_store(v, &where, la, size);
         if (v->smc_hit)
             leave_after_instruction(v, MEMINFO_LEN(info));
     }

@@ -8,6 +8,7 @@
  * and leaves the TC, because the translation mode may have changed. */
 #include "dbt/callouts.h"
 #include "dbt/guest_mem.h"
+#include "shadow-mmu/shadow.h"
 #include "dbt/mode.h"
 #include "common/stats.h"
 #include "dbt/translate.h"
@@ -188,8 +189,14 @@ static bool group7(struct vcpu *v, const struct insn *in, uint8_t modrm)
         v->cr0 = (v->cr0 & ~0xeu) | (val & 0xfu) | (v->cr0 & CR0_PE);
         return true;
     }
-    if (op == 7)                                                           /* INVLPG */
-        return privileged(v);    /* nothing cached without paging */
+    if (op == 7) {                                                         /* INVLPG */
+        if (!in->has_mem)
+            return undefined_opcode(v);
+        if (!privileged(v))
+            return false;
+        shadow_invlpg(v->seg[in->mem.seg].base + gmem_effective_address(v, &in->mem));
+        return true;
+    }
     if (!in->has_mem || op == 5)
         return undefined_opcode(v);
     uint32_t ea = gmem_effective_address(v, &in->mem);

@@ -124,7 +124,13 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
         return s->after;
     }
     s->flagfree_miss = -1;
-    bool save = live;
+    /* With paging the slow path may raise #PF, whose frame must hold the
+     * flags from before the instruction even where the instruction
+     * overwrites them (SDM 6.5, faults are precise): the flags are pushed,
+     * and the fast path drops them with a flag-free LEA (~1 cycle, where
+     * POPFQ costs ~20). The stub pops them before calling C. */
+    bool paging = x->key & MODE_PAGING;
+    bool save = live || paging;
     s->info |= save ? MEMINFO_FLAGS_SAVED : 0;
     if (save)
         EMIT0(em, X_PUSHFQ);
@@ -142,8 +148,10 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
          HMEM(8, HR_R14, HR_R11, 8, (int64_t)shadow_table_for(user, write) * SHADOW_TABLE_BYTES));
     EMIT(em, X_TEST, HREG(HR_R11, 8), HREG(HR_R11, 8));
     emit_jump(em, X_JZ, s->label);
-    if (save)
+    if (live)
         EMIT0(em, X_POPFQ);
+    else if (save)
+        EMIT(em, X_LEA, HREG(HR_RSP, 8), HMEM(0, HR_RSP, HR_NONE, 0, 8));
     label_bind(em, s->back);
     return s->after;
 }

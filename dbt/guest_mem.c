@@ -70,16 +70,18 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
             continue;
         }
         struct shadow_fault f;
-        uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f);
+        struct shadow_where where;
+        uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f, &where);
         if (!host) {
             v->cr2 = f.address;
             raise_exception(v, f.vector, f.error_code, f.vector == 14);
             return false;
         }
         if (write) {
-            gpa_t pa;
-            shadow_linear_to_phys(la, &pa);
-            gmem_note_code_write(v, pa, chunk);
+            if (where.ram) {
+                shadow_note_write(where.pa, chunk);
+                gmem_note_code_write(v, where.pa, chunk);
+            }
             memcpy(host, p, chunk);
         } else {
             memcpy(p, host, chunk);

@@ -47,18 +47,40 @@ int dbt_init(const struct dbt_options *o)
     return 0;
 }
 
-/* Reads up to 15 guest code bytes at linear `la` (paging off: physical). Returns
- * how many are available, 0 if the first byte cannot be fetched. */
-static size_t fetch(gva_t la, uint8_t *buf, gpa_t *page)
+/* Guest code bytes at linear `la`: up to 15, fewer where the next linear
+ * page cannot be fetched (then *truncated). page[0] is the physical page
+ * of `la`, page[1] that of the next linear page when bytes came from it.
+ * Returns 0 if the first byte cannot be fetched. */
+struct fetched {
+    size_t n;
+    bool truncated;
+    gpa_t page[2];
+};
+
+static void fetch(gva_t la, bool user, uint8_t *buf, struct fetched *f)
 {
     const struct physmem *pm = shadow_physmem();
+    struct shadow_fault fault;
     gpa_t pa;
-    if (!shadow_linear_to_phys(la, &pa) || pa >= pm->size)
-        return 0;
-    size_t n = pm->size - pa < 15 ? (size_t)(pm->size - pa) : 15;
+    f->n = 0;
+    f->truncated = false;
+    if (!shadow_fetch(la, user, &pa, &fault))
+        return;
+    f->page[0] = f->page[1] = pa & GUEST_PAGE_MASK;
+    size_t in_page = GUEST_PAGE_SIZE - (la & ~GUEST_PAGE_MASK);
+    size_t n = in_page < 15 ? in_page : 15;
     memcpy(buf, pm->ram + pa, n);
-    *page = pa & GUEST_PAGE_MASK;
-    return n;
+    if (n < 15) {
+        gpa_t next;
+        if (shadow_fetch(la + (gva_t)n, user, &next, &fault)) {
+            memcpy(buf + n, pm->ram + next, 15 - n);
+            f->page[1] = next & GUEST_PAGE_MASK;
+            n = 15;
+        } else {
+            f->truncated = true;
+        }
+    }
+    f->n = n;
 }
 
 static bool ends_block(enum insn_kind k)
@@ -87,22 +109,29 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
     bool sti_shadow = false;
     while (x->ninsns < max_insns || sti_shadow) {
         uint8_t buf[15];
-        gpa_t page;
-        size_t n = fetch(x->cs_base + eip, buf, &page);
-        if (n == 0)
+        struct fetched f;
+        gva_t la = x->cs_base + eip;
+        fetch(la, MODE_CPL(x->key) == 3, buf, &f);
+        if (f.n == 0)
             break;
         if (x->ninsns == 0)
-            b->phys_start = page + ((x->cs_base + eip) & ~GUEST_PAGE_MASK);
+            b->phys_start = f.page[0] + (la & ~GUEST_PAGE_MASK);
         struct insn *in = &x->insns[x->ninsns];
-        if (insn_decode_mode(buf, n, eip, (x->key & MODE_CODE16) != 0, in) < 0) {
+        if (insn_decode_mode(buf, f.n, eip, (x->key & MODE_CODE16) != 0, in) < 0 ||
+            (f.truncated && in->len > f.n)) {
+            /* Cut short by a page that cannot be fetched: the fetch
+             * fault belongs to this instruction, raised when it runs. */
+            if (f.truncated)
+                break;
             memset(in, 0, sizeof *in);
             in->eip = eip;
             in->len = 1;
             in->kind = INSN_UD;
         }
         /* An instruction may straddle into a second page: both are code. */
-        gpa_t last_page = (page + (((x->cs_base + eip) & ~GUEST_PAGE_MASK) + in->len - 1)) & GUEST_PAGE_MASK;
-        gpa_t need[2] = { page, last_page };
+        bool straddles = (la & ~GUEST_PAGE_MASK) + in->len > GUEST_PAGE_SIZE;
+        gpa_t need[2] = { f.page[0], straddles ? f.page[1] : f.page[0] };
+        gpa_t last_page = need[1];
         bool fits = true;
         for (int i = 0; i < 2; i++) {
             bool have = false;
@@ -127,6 +156,7 @@ static void scan(struct xlate *x, gva_t eip, int max_insns)
         }
         x->ninsns++;
         eip += in->len;
+        b->last_page = last_page;
         sti_shadow = in->kind == INSN_STI && !sti_shadow && x->ninsns < XLATE_MAX_INSNS + 1;
         if (ends_block(in->kind))
             break;

@@ -104,6 +104,15 @@ void io_write(uint16_t port, unsigned size, uint32_t value)
 extern device_init_fn __start_bt386_devices[] __attribute__((weak));
 extern device_init_fn __stop_bt386_devices[] __attribute__((weak));
 
+extern device_reset_fn __start_bt386_device_resets[] __attribute__((weak));
+extern device_reset_fn __stop_bt386_device_resets[] __attribute__((weak));
+
+void devices_reset(void)
+{
+    for (device_reset_fn *fn = __start_bt386_device_resets; fn < __stop_bt386_device_resets; fn++)
+        (*fn)();
+}
+
 int devices_init(void)
 {
     static bool done;

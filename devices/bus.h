@@ -30,4 +30,14 @@ typedef int (*device_init_fn)(void);
     static device_init_fn device_init_ptr_##fn \
     __attribute__((used, section("bt386_devices"), aligned(sizeof(void *)))) = fn
 
+/* A machine reset (the i8042's 0xFE pulse, port 0x92, 0xcf9): each device
+ * that registered DEVICE_RESET returns to the state a guest finds after
+ * the firmware, keeping what survives a reset on a PC (CMOS NVRAM). */
+void devices_reset(void);
+
+typedef void (*device_reset_fn)(void);
+#define DEVICE_RESET(fn) \
+    static device_reset_fn device_reset_ptr_##fn \
+    __attribute__((used, section("bt386_device_resets"), aligned(sizeof(void *)))) = fn
+
 #endif

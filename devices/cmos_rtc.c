@@ -571,6 +571,20 @@ static void cmos_store_defaults(uint8_t *ram)
     cmos_store_memory_size(ram, cmos_ram_size);
 }
 
+/* MC146818 RESET#: the interrupt enables and SQWE in B and the flags in C
+ * clear; the clock, the other registers and NVRAM run on the battery. */
+static void cmos_rtc_machine_reset(void)
+{
+    struct rtc *r = &rtc;
+    uint64_t now = clock_ns();
+
+    rtc_sync(r, now);
+    r->ram[REG_B] &= (uint8_t)~(B_PIE | B_AIE | B_UIE | 0x08);
+    r->flags = 0;
+    rtc_update_irq(r, now);
+}
+DEVICE_RESET(cmos_rtc_machine_reset);
+
 static int cmos_rtc_init(void)
 {
     struct rtc *r = &rtc;

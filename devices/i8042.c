@@ -50,7 +50,6 @@
 #define KBD_IRQ 1
 #define AUX_IRQ 12
 /* QEMU -no-reboot exits with 0 when the guest resets the machine. */
-#define RESET_EXIT_STATUS 0
 
 #define ST_OBF      0x01
 #define ST_SYS      0x04
@@ -127,7 +126,7 @@ static struct kbc kbc;
 static void kbc_system_reset(const char *how)
 {
     fprintf(stderr, "bt386: guest requested a reset through %s\n", how);
-    vm_request_stop(RESET_EXIT_STATUS);
+    vm_request_reset();
 }
 
 static void kbc_check_a20(struct kbc *k)
@@ -583,10 +582,8 @@ static void port_a_write(void *opaque, uint16_t port, unsigned size, uint32_t va
         kbc_system_reset("port 0x92");
 }
 
-static int i8042_init(void)
+static void i8042_state_at_boot(struct kbc *k)
 {
-    struct kbc *k = &kbc;
-
     k->ram[0] = CB_XLATE | CB_AUX_DIS | CB_KBD_INT;
     k->status = ST_INH | ST_A2 | ST_SYS;
     k->outport = 0xcc | OP_A20 | OP_RESET;  /* clock and data lines idle high */
@@ -596,6 +593,20 @@ static int i8042_init(void)
     k->kbd.scanning = true;
     k->kbd.q.last = PS2_ACK;                /* its answer to SeaBIOS */
     /* SeaBIOS leaves the mouse as QEMU resets it: all zero. */
+}
+
+static void i8042_machine_reset(void)
+{
+    kbc = (struct kbc){ 0 };
+    i8042_state_at_boot(&kbc);
+}
+DEVICE_RESET(i8042_machine_reset);
+
+static int i8042_init(void)
+{
+    struct kbc *k = &kbc;
+
+    i8042_state_at_boot(k);
     io_register(KBC_DATA, 1, kbc_io_read, kbc_io_write, k, "i8042 data");
     io_register(KBC_STATUS, 1, kbc_io_read, kbc_io_write, k, "i8042 status/command");
     io_register(PORT_A, 1, port_a_read, port_a_write, k, "port 0x92 (system control A)");

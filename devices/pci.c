@@ -152,9 +152,8 @@ static void config_data_write(uint16_t port, unsigned size, uint32_t value)
 static void rcr_write(uint8_t v)
 {
     if (v & RCR_RCPU) {
-        fprintf(stderr, "bt386: guest reset through port 0xcf9 (value %02x): "
-                "bt386 does not reboot, the run stops\n", v);
-        vm_request_stop(0);
+        fprintf(stderr, "bt386: guest requested a reset through port 0xcf9 (value %02x)\n", v);
+        vm_request_reset();
         return;
     }
     pci.rcr = v & RCR_SRST;

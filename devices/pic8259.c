@@ -465,8 +465,24 @@ static void elcr_io_write(void *opaque, uint16_t port, unsigned size, uint32_t v
     }
 }
 
+static struct pic_chip master_at_boot, slave_at_boot;
+
+static void pic8259_reset(void)
+{
+    uint8_t mlines = master.lines, slines = slave.lines;
+    master = master_at_boot;
+    slave = slave_at_boot;
+    /* The pins keep their levels: the devices still drive them. */
+    master.lines = mlines;
+    slave.lines = slines;
+    pic_update();
+}
+DEVICE_RESET(pic8259_reset);
+
 static int pic8259_init(void)
 {
+    master_at_boot = master;
+    slave_at_boot = slave;
     io_register(PIC_MASTER_BASE, 2, pic_io_read, pic_io_write, &master, master.name);
     io_register(PIC_SLAVE_BASE, 2, pic_io_read, pic_io_write, &slave, slave.name);
     io_register(ELCR_BASE, 2, elcr_io_read, elcr_io_write, NULL, "PIIX ELCR");

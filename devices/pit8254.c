@@ -687,6 +687,13 @@ static void pit_reset(struct pit *p, uint64_t now)
     pit_irq_arm(p, &p->ch[0].s);
 }
 
+static void pit_machine_reset(void)
+{
+    timer_cancel(&pit.timer);
+    pit_reset(&pit, clock_ns());
+}
+DEVICE_RESET(pit_machine_reset);
+
 static int pit_init(void)
 {
     pit_reset(&pit, clock_ns());

@@ -509,6 +509,13 @@ static void uart_io_write(void *opaque, uint16_t port, unsigned size, uint32_t v
     uart_update_irq(u);
 }
 
+static void uart16550_machine_reset(void)
+{
+    uart_reset(&com1);
+    uart_update_irq(&com1);
+}
+DEVICE_RESET(uart16550_machine_reset);
+
 static int uart16550_init(void)
 {
     com1.base = COM1_BASE;

@@ -13,6 +13,7 @@
 #include "dbt/translate.h"
 #include "devices/bus.h"
 #include "devices/cmos_rtc.h"
+#include "ring-compression/sysregs.h"
 #include "shadow-mmu/physmem.h"
 #include "shadow-mmu/shadow.h"
 
@@ -35,6 +36,7 @@ static void print_stats(const struct options *o)
         return;
     g_stats.ibtc_hits = vcpu->ibtc_hits >= g_stats.ibtc_misses ? vcpu->ibtc_hits - g_stats.ibtc_misses : 0;
     g_stats.blocks_executed = vcpu->blocks_executed;
+    g_stats.shadow_bytes = shadow_bytes_used();
     double lookups = (double)(g_stats.tc_lookups + g_stats.ibtc_hits + g_stats.ibtc_misses);
     double hits = (double)(g_stats.tc_lookup_hits + g_stats.ibtc_hits);
     double runs = (double)g_stats.blocks_executed;
@@ -54,6 +56,17 @@ static void print_stats(const struct options *o)
         fprintf(stderr, "bt386: cannot write %s\n", o->stats_json);
 }
 
+/* The Multiboot hand-over state (Multiboot spec 3.2), paging off. */
+static void boot_vcpu(struct physmem *pm, const struct multiboot_entry *entry)
+{
+    vcpu_set_flat_segments(vcpu);
+    boot_gdt_install(pm, vcpu);
+    vcpu->eip = entry->eip;
+    vcpu->regs[R_EAX] = entry->eax;
+    vcpu->regs[R_EBX] = entry->ebx;
+    sys_paging_changed(vcpu);
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -67,6 +80,7 @@ int main(int argc, char **argv)
     pm.window_unused = o.no_direct;
     if (shadow_init(&pm) < 0 || tc_init(TC_BYTES) < 0)
         panic("cannot allocate the shadow map or the translation cache");
+    shadow_set_options(!o.no_adaptive_trace, o.debug_break);
     struct dbt_options dopts = { .chain = !o.no_chain, .ibtc = !o.no_ibtc, .trace = o.trace,
                                  .debug_break = o.debug_break, .direct = !o.no_direct,
                                  .stats = o.stats || o.stats_json };
@@ -80,15 +94,21 @@ int main(int argc, char **argv)
     multiboot_load(&pm, o.kernel, o.cmdline, &entry);
 
     vcpu = vcpu_create();
-    vcpu_set_flat_segments(vcpu);
-    boot_gdt_install(&pm, vcpu);
-    vcpu->eip = entry.eip;
-    vcpu->regs[R_EAX] = entry.eax;
-    vcpu->regs[R_EBX] = entry.ebx;
+    boot_vcpu(&pm, &entry);
     signals_install();
 
-    struct run_options ropts = { .chain = !o.no_chain };
-    int status = run_guest(vcpu, &ropts);
+    struct run_options ropts = { .chain = !o.no_chain, .no_reboot = o.no_reboot };
+    int status;
+    while ((status = run_guest(vcpu, &ropts)) == RUN_STATUS_RESET) {
+        /* A machine reset: what SeaBIOS and QEMU's Multiboot loader do
+         * again on a PC. RAM keeps its contents (no firmware clears it);
+         * the image is loaded anew. */
+        devices_reset();
+        tc_flush();
+        vcpu_reset(vcpu);
+        multiboot_load(&pm, o.kernel, o.cmdline, &entry);
+        boot_vcpu(&pm, &entry);
+    }
     fflush(stdout);
     print_stats(&o);
     return status;

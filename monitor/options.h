@@ -29,6 +29,8 @@ struct options {
     bool no_chain;              /* --no-chain: every block returns to the run loop */
     bool no_ibtc;               /* --no-ibtc: indirect branches take the slow path */
     bool no_direct;             /* --no-direct: no window accesses while paging is off */
+    bool no_adaptive_trace;
+    bool no_reboot;             /* -no-reboot: a guest reset ends the run */     /* --no-adaptive-trace: page tables always traced */
     const char *debug_break;    /* --debug-break RULE: a deliberately broken translation */
 };
 

@@ -2,8 +2,11 @@
  * left; the exit reasons are those of enum tc_exit (ring-compression/vcpu.h). */
 #include "monitor/run.h"
 #include "codecache/tc.h"
+#include "common/panic.h"
 #include "common/stats.h"
 #include "common/vm.h"
+#include "dbt/callouts.h"
+#include "dbt/guest_mem.h"
 #include "dbt/mode.h"
 #include "dbt/translate.h"
 #include "decoder/disasm.h"
@@ -26,6 +29,7 @@ static struct {
     int first_vector;           /* the event whose delivery ended in a triple fault */
     uint32_t first_eip;
     uint64_t expired;           /* deadline of the timer that last raised INTR, or 0 */
+    int mode_space;             /* the address space v->ibtc_table belongs to */
 } run;
 
 void vm_request_stop(int status)
@@ -36,6 +40,15 @@ void vm_request_stop(int status)
     run.status = status;
     if (run.v)
         run.v->stop_request = 1;
+}
+
+void vm_request_reset(void)
+{
+    if (run.o && run.o->no_reboot) {
+        vm_request_stop(0);
+        return;
+    }
+    vm_request_stop(RUN_STATUS_RESET);
 }
 
 /* devices/irq.h: the PIC's INTR output, seen by the run loop and by
@@ -125,12 +138,52 @@ static bool deliver(struct vcpu *v)
     return !v->shutdown;
 }
 
+/* The mode's indirect table in the current address space. */
 static void enter_mode(struct vcpu *v, uint32_t key)
 {
-    if (key != v->mode_key) {
+    int space = shadow_current_slot();
+    if (key != v->mode_key || space != run.mode_space) {
         v->mode_key = key;
-        v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key);
+        run.mode_space = space;
+        v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key, space);
     }
+}
+
+/* With paging, is the block's code still what its linear pages map to?
+ * (Its first and last byte's pages; a block spans at most two.) */
+static bool block_still_maps(const struct tc_block *b)
+{
+    if (!(b->key & MODE_PAGING))
+        return true;
+    bool user = MODE_CPL(b->key) == 3;
+    gva_t first = b->cs_base + b->eip, last = first + (b->guest_end - b->eip) - 1;
+    gpa_t pa;
+    if (!shadow_peek_phys(first, user, &pa) || (pa & GUEST_PAGE_MASK) != (b->phys_start & GUEST_PAGE_MASK))
+        return false;
+    if (((first ^ last) & GUEST_PAGE_MASK) == 0)
+        return true;
+    return shadow_peek_phys(last, user, &pa) && (pa & GUEST_PAGE_MASK) == b->last_page;
+}
+
+static struct tc_block *lookup(struct vcpu *v, gva_t eip, uint32_t key)
+{
+    return tc_lookup_checked(eip, key, v->seg[S_CS].base, v->seg[S_CS].limit,
+                             (key & MODE_PAGING) ? block_still_maps : NULL);
+}
+
+/* With paging, a direct exit is chained only to a block in the linear
+ * pages of its own block: those were checked when the chain was entered
+ * (every way into a page goes through a checked lookup), so the link stays
+ * right in every address space the chain runs in. */
+static bool may_chain(const struct tc_block *from, const struct tc_block *to)
+{
+    if (!(to->key & MODE_PAGING))
+        return true;
+    gva_t f0 = (from->cs_base + from->eip) & GUEST_PAGE_MASK;
+    gva_t f1 = (from->cs_base + from->guest_end - 1) & GUEST_PAGE_MASK;
+    gva_t t0 = (to->cs_base + to->eip) & GUEST_PAGE_MASK;
+    gva_t t1 = (to->cs_base + to->guest_end - 1) & GUEST_PAGE_MASK;
+    return (t0 == f0 || t0 == f1) && (t1 == f0 || t1 == f1);
 }
 
 /* Called by the callout trampolines (tc_entry.S) when a callout asked to
@@ -143,7 +196,8 @@ uint64_t tc_continue_target(struct vcpu *v)
 {
     uint32_t hint = v->key_hint;
     v->key_hint = 0;
-    if (run.stop || !run.o->chain || v->halted || v->kick || (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
+    if (run.stop || !run.o->chain || v->halted || v->kick || v->redo_alone ||
+        (v->mode_key & (MODE_STEP | MODE_SLOWMEM)))
         return 0;
     if (v->exception >= 0 && (v->exception == SHADOW_NO_RAM || !deliver(v)))
         return 0;
@@ -153,7 +207,7 @@ uint64_t tc_continue_target(struct vcpu *v)
     uint32_t key = (hint & KEY_HINT_VALID) ? hint & ~KEY_HINT_VALID : mode_key(v);
     if (key & MODE_STEP)
         return 0;
-    struct tc_block *b = tc_lookup(v->eip, key, v->seg[S_CS].base, v->seg[S_CS].limit);
+    struct tc_block *b = lookup(v, v->eip, key);
     if (!b)
         return 0;
     enter_mode(v, key);
@@ -228,16 +282,43 @@ static void idle(void)
 
 static struct tc_block *block_for(struct vcpu *v, gva_t eip)
 {
-    struct tc_block *b = tc_lookup(eip, v->mode_key, v->seg[S_CS].base, v->seg[S_CS].limit);
+    struct tc_block *b = lookup(v, eip, v->mode_key);
     if (!b)
         b = dbt_translate(v, eip, v->mode_key);
     return b;
 }
 
+/* No block could be made at EIP: its first instruction cannot be fetched.
+ * The fault is the first byte's, or the next page's for an instruction
+ * that runs into a page that cannot be fetched. */
+static void fetch_fault(struct vcpu *v)
+{
+    gva_t la = v->seg[S_CS].base + v->eip;
+    bool user = v->cpl == 3;
+    struct shadow_fault f;
+    gpa_t pa;
+    if (shadow_fetch(la, user, &pa, &f) &&
+        !shadow_fetch((la | ~GUEST_PAGE_MASK) + 1, user, &pa, &f)) {
+        /* the next page's fault, in f */
+    } else if (f.vector != 14) {
+        f.vector = SHADOW_NO_RAM;
+        f.address = la;
+    }
+    v->cr2 = f.address;
+    v->cur_eip = v->eip;        /* the fault belongs to the instruction at EIP */
+    if (f.vector == 14)
+        raise_exception(v, 14, f.error_code, true);
+    else
+        v->exception = SHADOW_NO_RAM;
+}
+
 int run_guest(struct vcpu *v, const struct run_options *o)
 {
+    static bool kicker_started;
     run.v = v;
     run.o = o;
+    run.stop = false;
+    run.status = 0;
     v->callout_entry = (uint64_t)(uintptr_t)tc_callout;
     v->callout_light_entry = (uint64_t)(uintptr_t)tc_callout_light;
     v->exit_entry = (uint64_t)(uintptr_t)tc_exit_to_monitor;
@@ -248,8 +329,9 @@ int run_guest(struct vcpu *v, const struct run_options *o)
     v->mode_key = ~0u;
     clock_set_notify(kick_set_deadline);
     kick_set_deadline(timers_next());       /* timers the devices armed at reset */
-    if (kick_start(v) < 0)
+    if (!kicker_started && kick_start(v) < 0)
         fprintf(stderr, "bt386: cannot start the timer thread; device timers run only at exits\n");
+    kicker_started = true;
     for (;;) {
         if (run.stop) {
             g_stats.exits[EXIT_stop]++;
@@ -277,9 +359,10 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         }
         /* After a direct-mode fault, or in an STI shadow, one instruction
          * (through the slow path). */
-        bool one = redo_slow || v->irq_shadow;
+        bool one = redo_slow || v->irq_shadow || v->redo_alone;
         uint32_t key = mode_key(v) | (one ? MODE_SLOWMEM : 0);
         redo_slow = false;
+        v->redo_alone = false;
         enter_mode(v, key);
         bool step = key & MODE_STEP;
         if (step && dbg_instruction_breakpoint(v))
@@ -291,8 +374,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             v->eflags &= ~EFL_RF;
         struct tc_block *b = block_for(v, v->eip);
         if (!b) {
-            v->exception = SHADOW_NO_RAM;
-            v->cr2 = v->seg[S_CS].base + v->eip;
+            fetch_fault(v);
             continue;
         }
         if (!(key & MODE_SLOWMEM))
@@ -309,13 +391,21 @@ int run_guest(struct vcpu *v, const struct run_options *o)
         }
         uint32_t reason = tc_enter(v, b->host);
         v->in_tc = false;
+        if (v->writeback_size) {
+            /* A page-crossing store done on a copy (dbt/callouts.c). */
+            if (v->exception < 0 &&
+                !gmem_write_linear_as(v, v->writeback_la, v->writeback_size, v->bounce, v->writeback_user))
+                panic("write-back of a page-crossing store at %08x failed", v->writeback_la);
+            v->writeback_size = 0;
+        }
         switch (reason) {
         case TC_EXIT_BLOCK_END: {
             g_stats.exits[v->exit_link ? EXIT_block_end : EXIT_callout_exit]++;
             v->eip = v->exit_eip;
             if (v->exit_link && o->chain && !run.stop && !(v->mode_key & (MODE_SLOWMEM | MODE_STEP))) {
                 struct tc_block *next = block_for(v, v->eip);
-                if (next)
+                struct tc_block *from = tc_block_at((void *)(uintptr_t)v->exit_link);
+                if (next && from && may_chain(from, next))
                     tc_chain((uint8_t *)(uintptr_t)v->exit_link, next);
             }
             break;
@@ -329,7 +419,7 @@ int run_guest(struct vcpu *v, const struct run_options *o)
             if (!(v->mode_key & (MODE_SLOWMEM | MODE_STEP)) && MODE_SEG(v->mode_key, S_CS) == SEGMODE_FLAT) {
                 struct tc_block *next = block_for(v, v->eip);
                 if (next)
-                    tc_ibtc_fill(v->mode_key, next);
+                    tc_ibtc_fill(v->mode_key, shadow_current_slot(), next);
             }
             break;
         }

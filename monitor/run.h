@@ -13,10 +13,13 @@
 
 struct run_options {
     bool chain;
+    bool no_reboot;             /* a machine reset ends the run (status 0) */
 };
 
 /* Exit statuses of a run that did not stop through isa-debug-exit. */
 #define RUN_STATUS_GUEST_FAULT 3
+/* Not an exit status: the guest reset the machine; boot it again. */
+#define RUN_STATUS_RESET (-1)
 
 int run_guest(struct vcpu *v, const struct run_options *o);
 /* Prints the guest state (registers, segments, the instruction at EIP). */

@@ -4,7 +4,8 @@
  *   eax ecx edx ebx ebp esi edi  guest registers of the same names (upper halves 0)
  *   r12d                          guest ESP (host RSP stays the monitor's stack)
  *   r15                           struct vcpu *
- *   r14                           struct shadow_map * of the current mode
+ *   r14                           struct shadow_map * of the current address space
+ *                                 (reloaded from the vCPU after every callout)
  *   r13                           guest physical 0 in the direct mode's window
  *   r8-r11                        scratch for emitted sequences
  *   RFLAGS                        guest OF SF ZF AF PF CF and DF
@@ -108,6 +109,7 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     mov %rax, V_CALLOUT_RET(%r15)
 .endm
 .macro RETURN_TO_TC
+    mov V_SHADOW_BASE(%r15), %r14   /* MOV CR3 may have switched maps */
     mov V_EFLAGS(%r15), %eax
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax
@@ -143,6 +145,7 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
  * (tc_continue_target, monitor/run.c: the next block, r11): the calling
  * block is not returned to, so its return address is dropped. */
 .macro CONTINUE_IN_TC
+    mov V_SHADOW_BASE(%r15), %r14
     mov V_EFLAGS(%r15), %eax
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax

@@ -5,6 +5,7 @@
 #include "ring-compression/segment.h"
 #include "dbt/callouts.h"
 #include "dbt/translate.h"
+#include "shadow-mmu/shadow.h"
 
 #include <stdio.h>
 
@@ -14,6 +15,12 @@
 #define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | \
                        CR4_OSXMMEXCPT)
 
+void sys_paging_changed(struct vcpu *v)
+{
+    shadow_set_control(v->cr0, v->cr3, v->cr4);
+    v->shadow_base = (uint64_t)(uintptr_t)shadow_current();
+}
+
 bool sys_write_cr(struct vcpu *v, unsigned n, uint32_t value)
 {
     switch (n) {
@@ -21,24 +28,24 @@ bool sys_write_cr(struct vcpu *v, unsigned n, uint32_t value)
         /* PG without PE, or NW without CD: #GP(0) (SDM MOV CR). */
         if (((value & CR0_PG) && !(value & CR0_PE)) || ((value & CR0_NW) && !(value & CR0_CD)))
             return fault(v, 13, 0);
-        if (value & CR0_PG) {
-            fprintf(stderr, "bt386: guest enables paging; the shadow MMU is not there yet\n");
-            raise_exception(v, 6, 0, false);
-            return false;
-        }
         if (!(value & CR0_PE)) {
             fprintf(stderr, "bt386: guest leaves protected mode; real mode is not supported\n");
             raise_exception(v, 6, 0, false);
             return false;
         }
         v->cr0 = value | CR0_ET;
+        sys_paging_changed(v);
         return true;
     case 2: v->cr2 = value; return true;
-    case 3: v->cr3 = value; return true;
+    case 3:
+        v->cr3 = value;
+        sys_paging_changed(v);
+        return true;
     case 4:
         if (value & ~CR4_SUPPORTED)
             return fault(v, 13, 0);
         v->cr4 = value;
+        sys_paging_changed(v);
         return true;
     default:
         raise_exception(v, 6, 0, false);

@@ -11,6 +11,9 @@
 #include "ring-compression/vcpu.h"
 
 bool sys_write_cr(struct vcpu *v, unsigned n, uint32_t value);
+/* CR0, CR3 or CR4 changed (MOV CR, a task switch): the shadow MMU follows
+ * and v->shadow_base names the current map. */
+void sys_paging_changed(struct vcpu *v);
 bool sys_read_cr(struct vcpu *v, unsigned n, uint32_t *value);
 bool sys_write_dr(struct vcpu *v, unsigned n, uint32_t value);
 bool sys_read_dr(struct vcpu *v, unsigned n, uint32_t *value);

@@ -4,6 +4,7 @@
  * registers are loaded last with their checks raising #TS/#NP/#SS in the
  * context of the new task. */
 #include "ring-compression/task.h"
+#include "ring-compression/sysregs.h"
 #include "ring-compression/descriptors.h"
 #include "ring-compression/segment.h"
 #include "common/stats.h"
@@ -164,8 +165,10 @@ bool task_switch(struct vcpu *v, uint16_t sel, uint32_t d[2], enum task_reason w
     g_stats.task_switches++;
     seg_from_descriptor(&v->tr, sel, d);
     v->cr0 |= CR0_TS;
-    if (v->cr0 & CR0_PG)
+    if (v->cr0 & CR0_PG) {
         v->cr3 = nt.cr3;
+        sys_paging_changed(v);
+    }
     v->eip = nt.eip;
     vcpu_set_eflags(v, new_flags);
     for (int r = 0; r < 8; r++)

@@ -17,6 +17,14 @@ struct vcpu *vcpu_create(void)
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (v == MAP_FAILED)
         panic("out of memory for the vCPU");
+    vcpu_reset(v);
+    return v;
+}
+
+void vcpu_reset(struct vcpu *v)
+{
+    if (v->poll_armed)
+        vcpu_arm_poll(v, false);
     memset(v, 0, sizeof *v);
     v->eflags = EFL_RSV1;
     v->exception = -1;
@@ -25,7 +33,6 @@ struct vcpu *vcpu_create(void)
     v->fpu_state[1] = 0x03;
     v->fpu_state[24] = 0x80;
     v->fpu_state[25] = 0x1f;
-    return v;
 }
 
 void vcpu_destroy(struct vcpu *v)

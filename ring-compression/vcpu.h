@@ -153,6 +153,13 @@ struct vcpu {
     bool poll_armed;           /* the poll page is inaccessible (vcpu_arm_poll) */
     bool smc_hit;              /* a C-side store rewrote the running block */
     bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
+    /* A page-crossing access with paging on (dbt/callouts.c): the
+     * instruction is redone alone (redo_alone), on a copy of its bytes in
+     * bounce; a store's bytes are written back when it completes. */
+    bool redo_alone;
+    uint32_t writeback_la, writeback_size;
+    bool writeback_user;
+    uint8_t bounce[1024] __attribute__((aligned(16)));
     uint32_t cpl;
     bool halted;
     bool in_tc;                /* between tc_enter and its return (signals.c) */
@@ -173,6 +180,8 @@ void vcpu_arm_poll(struct vcpu *v, bool armed);
 #define KEY_HINT_VALID (1u << 31)
 
 struct vcpu *vcpu_create(void);
+/* Back to the state of vcpu_create (a machine reset). */
+void vcpu_reset(struct vcpu *v);
 void vcpu_destroy(struct vcpu *v);
 /* Flat 4 GiB code/data segments at CPL0, as Multiboot hands over. */
 void vcpu_set_flat_segments(struct vcpu *v);

@@ -33,8 +33,9 @@ static inline enum shadow_table shadow_table_for(bool user, bool write)
     return (enum shadow_table)((user ? 2 : 0) + (write ? 1 : 0));
 }
 
-/* Not an IA-32 vector: an access to a guest-physical address with no RAM
- * (paging off). Ends the run with a report until MMIO and holes exist. */
+/* Not an IA-32 vector: an instruction fetch from a guest-physical address
+ * with no RAM. Ends the run with a report (a CPU would execute the open
+ * bus's 0xff bytes; a guest that gets there is lost). */
 #define SHADOW_NO_RAM 256     /* not a vector: INT 0xff must stay INT 0xff */
 
 enum shadow_result {
@@ -43,37 +44,70 @@ enum shadow_result {
 };
 
 struct shadow_fault {
-    int vector;         /* 14 for #PF; 13 for #GP; SHADOW_NO_RAM outside RAM */
+    int vector;         /* 14 for #PF; SHADOW_NO_RAM for a fetch outside RAM */
     uint32_t error_code;
     gva_t address;
 };
 
+/* Where a resolved access lands. Outside RAM (`ram` false) reads see an
+ * open bus (all ones) and writes are dropped, as on a PC with no device
+ * there; such addends are never cached. */
+struct shadow_where {
+    gpa_t pa;
+    bool ram;
+};
+
 int shadow_init(struct physmem *pm);
+/* adaptive: out-of-sync page tables (off: --no-adaptive-trace);
+ * debug_break: a rule to break on purpose (docs/testing.md), or NULL. */
+void shadow_set_options(bool adaptive, const char *debug_break);
 struct shadow_map *shadow_current(void);
+/* Which cached address space is current (codecache/ keys its indirect
+ * tables by it); SHADOW_SLOTS of them. */
+int shadow_current_slot(void);
+#define SHADOW_SLOTS 9
 const struct physmem *shadow_physmem(void);
 
+/* The paging control registers changed (MOV CR0/CR3/CR4, a task switch):
+ * switch address space, flush what the change obliges (SDM 4.10.4.1). */
+void shadow_set_control(uint32_t cr0, uint32_t cr3, uint32_t cr4);
+/* INVLPG (SDM 4.10.4.1). */
+void shadow_invlpg(gva_t la);
+
 /* Translates a guest linear address for an access of `size` bytes that
- * stays inside one page; fills the shadow entry when the page may be
- * cached for this kind of access. */
+ * stays inside one page (walking the guest's tables, setting A/D as the
+ * CPU does); fills the shadow entry when the page may be cached for this
+ * kind of access. `where` may be NULL. */
 enum shadow_result shadow_resolve(gva_t la, unsigned size, bool write, bool user,
-                                  uint64_t *addend, struct shadow_fault *fault);
+                                  uint64_t *addend, struct shadow_fault *fault,
+                                  struct shadow_where *where);
 
 /* Host pointer for a C-side access of `size` bytes in one page, or NULL. */
 uint8_t *shadow_host_ptr(gva_t la, unsigned size, bool write, bool user,
-                         struct shadow_fault *fault);
+                         struct shadow_fault *fault, struct shadow_where *where);
 
-/* Guest physical page that linear page `la` maps to (paging off: itself). */
-bool shadow_linear_to_phys(gva_t la, gpa_t *pa);
+/* An instruction fetch at linear `la`: the guest physical address, or a
+ * fault (#PF, or SHADOW_NO_RAM outside RAM). */
+bool shadow_fetch(gva_t la, bool user, gpa_t *pa, struct shadow_fault *fault);
+/* The physical page linear page `la` maps to now, from the shadow entry or
+ * a walk that changes nothing (no fault raised): for checking a block. */
+bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa);
 
-/* A page now holds translated code: no write entry may reach it (nor the
- * page before it, whose unaligned accesses may cross into it). */
+/* A guest store of `size` bytes at physical `pa` is about to land: traced
+ * page tables and directories drop what was derived from them. */
+void shadow_note_write(gpa_t pa, unsigned size);
+
+/* A page now holds translated code: no write entry may reach it (nor, with
+ * paging off, the page before it, whose unaligned accesses may cross into
+ * it). */
 void shadow_protect_code(gpa_t page);
 /* The page holds no translated code any more. */
 void shadow_unprotect_code(gpa_t page);
-/* Forget every entry (TC flush, mode changes). */
-void shadow_flush(void);
 
 /* Pages that translated code may write directly; codecache/ answers. */
 bool codecache_page_has_code(gpa_t page);
+
+/* Gauges for --stats. */
+uint64_t shadow_bytes_used(void);
 
 #endif

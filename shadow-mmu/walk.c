@@ -23,6 +23,8 @@
 #define CR0_WP  (1u << 16)
 #define CR4_PSE (1u << 4)
 
+unsigned walk_broken;
+
 /* An entry of guest physical memory: RAM, or all ones (an open bus). */
 static uint32_t *entry_at(struct physmem *pm, gpa_t pa, uint32_t *ones)
 {
@@ -46,28 +48,43 @@ int walk_linear(struct physmem *pm, const struct walk_regs *r, gva_t la, unsigne
     if (!(*pde & PTE_P))
         return -1;
     bool large = (r->cr4 & CR4_PSE) && (*pde & PTE_PS);
-    if (large && (*pde & PDE_4M_RESERVED)) {
+    if (large && (*pde & PDE_4M_RESERVED) && !(walk_broken & WALK_BREAK_RSVD)) {
         w->error_code |= PF_P | PF_RSVD;
         return -1;
     }
     uint32_t *pte = pde, rights = *pde;
+    if (walk_broken & WALK_BREAK_US)
+        rights |= PTE_US;
+    if (walk_broken & WALK_BREAK_RW)
+        rights |= PTE_RW;
     if (!large) {
-        pte = entry_at(pm, (*pde & 0xfffff000u) + ((la >> 12) & 0x3ff) * 4, &ones_pte);
+        w->table = *pde & 0xfffff000u;
+        pte = entry_at(pm, w->table + ((la >> 12) & 0x3ff) * 4, &ones_pte);
         if (!(*pte & PTE_P))
             return -1;
         rights &= *pte;                 /* U/S and R/W combine across levels */
     }
     w->user_ok = rights & PTE_US;
     bool rw = rights & PTE_RW;
-    w->write_ok = user ? (w->user_ok && rw) : (rw || !(r->cr0 & CR0_WP));
+    bool wp = (r->cr0 & CR0_WP) && !(walk_broken & WALK_BREAK_WP);
+    w->write_ok = user ? (w->user_ok && rw) : (rw || !wp);
     if ((user && !w->user_ok) || (write && !w->write_ok)) {
         w->error_code |= PF_P;
         return -1;
     }
-    *pde |= PTE_A;
-    *pte |= PTE_A | (write ? PTE_D : 0);
+    if (!(walk_broken & WALK_BREAK_AD)) {
+        /* Only where the bits change: an entry outside RAM is a copy, and
+         * a store to an entry costs a cache line even when it is equal. */
+        if (!(*pde & PTE_A))
+            *pde |= PTE_A;
+        uint32_t set = PTE_A | (write ? PTE_D : 0);
+        if ((*pte & set) != set)
+            *pte |= set;
+    }
     w->large = large;
     w->global = *pte & PTE_G;
+    if (walk_broken & WALK_BREAK_PSE)
+        large = false;
     w->pa = large ? (*pde & 0xffc00000u) | (la & 0x003fffffu)
                   : (*pte & 0xfffff000u) | (la & 0xfffu);
     return 0;

@@ -27,12 +27,23 @@ struct walk_regs {
 
 struct walk {
     gpa_t pa;                       /* the translation, when the walk succeeds */
+    gpa_t table;                    /* the page table used (4 KiB pages) */
     uint32_t error_code;            /* the #PF error code, when it fails */
     bool large;                     /* a 4 MiB page */
     bool global;                    /* G (honoured with CR4.PGE) */
     bool user_ok;                   /* the mapping allows CPL 3 accesses */
     bool write_ok;                  /* …and writes at the access's privilege */
 };
+
+/* Rules the walk breaks on purpose (--debug-break, so that the paging
+ * guests are seen to fail): WALK_BREAK_* bits. */
+#define WALK_BREAK_US   1u          /* the PDE's U/S bit ignored */
+#define WALK_BREAK_RW   2u          /* the PDE's R/W bit ignored */
+#define WALK_BREAK_WP   4u          /* CR0.WP ignored */
+#define WALK_BREAK_AD   8u          /* A and D never set */
+#define WALK_BREAK_PSE  16u         /* 4 MiB pages offset as 4 KiB ones */
+#define WALK_BREAK_RSVD 32u         /* reserved bits ignored */
+extern unsigned walk_broken;
 
 /* Walks the tables for `la`; sets A (and D for a write) in the guest's
  * entries as the CPU does on a successful access. Returns 0, or -1 for a

@@ -11,7 +11,9 @@
  *
  * A row's cycles: (least ticks of `reps` runs of its loop - least ticks of
  * as many runs of the empty loop at the same CPL) / (iters * ops), to a
- * tenth of a cycle. A row whose setup or run fails prints "name n/a why"
+ * tenth of a cycle (a row with iter_div runs iters / iter_div iterations).
+ * Without bench=, check mode runs the rows without paging, or with
+ * NANO_CHECK_PAGING (bench_nano_paging_guest) only those with paging. A row whose setup or run fails prints "name n/a why"
  * and the others still run; the guest then exits with 3. */
 #include "guest.h"
 #include "nano.h"
@@ -21,6 +23,9 @@
 #define DEFAULT_ITERS 100000
 #define DEFAULT_REPS 5
 #define WARMUP_ITERS 1000       /* once per row: translation, caches, the count check */
+#ifndef NANO_CHECK_PAGING
+#define NANO_CHECK_PAGING 0
+#endif
 
 /* Multiboot v1 information structure, the fields up to the command line. */
 struct multiboot_info {
@@ -160,6 +165,13 @@ static uint32_t user_trampoline(uint32_t unused)
     return 0;
 }
 
+/* A row's iterations for a nominal count n (nano.h, iter_div). */
+static uint32_t row_iters(const struct nano_row *r, uint32_t n)
+{
+    uint32_t k = r->iter_div > 1 ? n / r->iter_div : n;
+    return k ? k : 1;
+}
+
 static uint64_t run_loop(nano_loop loop, int cpl, uint32_t n)
 {
     if (cpl == 0)
@@ -222,15 +234,17 @@ static int64_t tenths_per_op(uint64_t ticks, uint64_t empty, uint32_t n, uint32_
 static int time_row(const struct nano_row *r, const struct options *o)
 {
     const char *why = 0;
-    best_ticks(r->loop, r->cpl, r->counted, WARMUP_ITERS, 1, &why);
-    uint64_t t = why ? 0 : best_ticks(r->loop, r->cpl, r->counted, o->iters, o->reps, &why);
+    uint32_t n = row_iters(r, o->iters);
+    best_ticks(r->loop, r->cpl, r->counted, row_iters(r, WARMUP_ITERS), 1, &why);
+    uint64_t t = why ? 0 : best_ticks(r->loop, r->cpl, r->counted, n, o->reps, &why);
     if (why) {
         printf("%s n/a %s\n", r->name, why);
         return -1;
     }
-    uint64_t e = empty_best(r->cpl, o);
+    /* The empty loop ran o->iters times; this row's loop ran n times. */
+    uint64_t e = empty_best(r->cpl, o) * n / o->iters;
     printf("%s ", r->name);
-    print_tenths(tenths_per_op(t, e, o->iters, r->ops));
+    print_tenths(tenths_per_op(t, e, n, r->ops));
     printf("\n");
     return 0;
 }
@@ -239,8 +253,9 @@ static int time_row(const struct nano_row *r, const struct options *o)
 static int check_row(const struct nano_row *r)
 {
     const char *why = 0;
-    best_ticks(r->loop, r->cpl, r->counted, CHECK_ITERS, 1, &why);
-    CHECK(!why, "%s: %s, %u times", r->name, r->what, CHECK_ITERS);
+    uint32_t n = row_iters(r, CHECK_ITERS);
+    best_ticks(r->loop, r->cpl, r->counted, n, 1, &why);
+    CHECK(!why, "%s: %s, %u times", r->name, r->what, n);
     return why ? -1 : 0;
 }
 
@@ -294,7 +309,7 @@ static int run_row(const struct nano_row *r, const struct options *o)
 int main(void)
 {
     const struct multiboot_info *mbi = (const struct multiboot_info *)(uintptr_t)mb_info;
-    struct options o = { MODE_CHECK, DEFAULT_ITERS, DEFAULT_REPS, (1u << nano_row_count) - 1 };
+    struct options o = { MODE_CHECK, DEFAULT_ITERS, DEFAULT_REPS, 0 };
     int failed = 0;
 
     if (mbi->flags & MULTIBOOT_INFO_CMDLINE) {
@@ -305,6 +320,10 @@ int main(void)
             return 2;
         }
     }
+    if (!o.select)              /* no bench=: every row, or in check mode one kind */
+        for (uint32_t i = 0; i < nano_row_count; i++)
+            if (o.mode != MODE_CHECK || nano_rows[i].paging == NANO_CHECK_PAGING)
+                o.select |= 1u << i;
     if (o.mode == MODE_LIST) {
         for (uint32_t i = 0; i < nano_row_count; i++)
             printf("%s\n", nano_rows[i].name);

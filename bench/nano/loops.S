@@ -231,3 +231,175 @@ LOOP_START nano_loop_segload
     mov %ebx, %ds
 LOOP_END nano_loop_segload
 LOOP_LEAVE nano_loop_segload
+
+/* --- The paging rows. paging.c builds the tables and turns paging on in
+ * the row's setup (layout: nano_paging.h); every frame a loop reads holds
+ * its own physical address, and a loop counts (nano_count) only the
+ * iterations whose reads all saw the frame the guest's tables name, so a
+ * stale translation makes the row n/a instead of fast. */
+#include "nano_paging.h"
+
+#define PTEMOD_PTE (nano_pt_ident + PTEMOD_VA / PAGE_SIZE * 4)
+#define PGFAULT_LOAD_LEN 5      /* A1 moffs32: MOV EAX, [PGFAULT_VA] */
+
+/* pgfault (CPL0): a load from a page whose PTE is not present: #PF, a
+ * fault whose saved EIP is the load itself, above an error code (SDM vol.
+ * 3A, 6.15 "Interrupt 14"). The handler steps over the load, drops the
+ * error code and IRETs; it reads nothing else (not even CR2). */
+LOOP_ENTER nano_loop_pgfault
+LOOP_START nano_loop_pgfault
+.Lpgfault_load:
+    movl PGFAULT_VA, %eax
+.Lpgfault_next:
+LOOP_END nano_loop_pgfault
+LOOP_LEAVE nano_loop_pgfault
+    .if .Lpgfault_next - .Lpgfault_load - PGFAULT_LOAD_LEN
+    .error "the pgfault load is not PGFAULT_LOAD_LEN bytes: fix its handler"
+    .endif
+
+    .globl nano_pgfault_entry
+nano_pgfault_entry:
+    addl $PGFAULT_LOAD_LEN, 4(%esp)     /* the saved EIP, above the error code */
+    incl %ss:nano_count
+    add $4, %esp                /* the error code: IRET does not pop it */
+    iret
+
+/* ptemod-unchanged (CPL0): the value a present PTE already holds (A and D
+ * preset, so the CPU never changes it) is stored back into it, then the
+ * page is read. Nothing to invalidate: the translation did not change. */
+LOOP_ENTER nano_loop_ptemod_unchanged
+    mov $(PTEMOD_X | PTE_FLAGS), %ebx
+LOOP_START nano_loop_ptemod_unchanged
+    mov %ebx, PTEMOD_PTE
+    cmpl $PTEMOD_X, PTEMOD_VA
+    jne 1f
+    incl nano_count
+1:
+LOOP_END nano_loop_ptemod_unchanged
+LOOP_LEAVE nano_loop_ptemod_unchanged
+
+/* ptemod-np-p (CPL0): the PTE goes from not present to present (no
+ * INVLPG: not-present entries are never cached, SDM vol. 3A, 4.10.4.3),
+ * the page is read, the PTE goes back to 0 (not present) and INVLPG drops
+ * the translation the read cached (4.10.4.1), as a kernel's demand-paging
+ * fault and later unmap do. One operation = the whole cycle. */
+LOOP_ENTER nano_loop_ptemod_np_p
+    mov $(PTEMOD_X | PTE_FLAGS), %ebx
+    xor %esi, %esi
+LOOP_START nano_loop_ptemod_np_p
+    mov %ebx, PTEMOD_PTE
+    cmpl $PTEMOD_X, PTEMOD_VA
+    jne 1f
+    incl nano_count
+1:  mov %esi, PTEMOD_PTE
+    invlpg PTEMOD_VA
+LOOP_END nano_loop_ptemod_np_p
+LOOP_LEAVE nano_loop_ptemod_np_p
+
+/* ptemod-remap (CPL0): a present PTE is pointed at another frame, INVLPG,
+ * and the page is read (a copy-on-write break does this): frame Y, then
+ * back to X; two operations per iteration. */
+LOOP_ENTER nano_loop_ptemod_remap
+    mov $(PTEMOD_Y | PTE_FLAGS), %ebx
+    mov $(PTEMOD_X | PTE_FLAGS), %esi
+LOOP_START nano_loop_ptemod_remap
+    mov %ebx, PTEMOD_PTE
+    invlpg PTEMOD_VA
+    cmpl $PTEMOD_Y, PTEMOD_VA
+    jne 1f
+    mov %esi, PTEMOD_PTE
+    invlpg PTEMOD_VA
+    cmpl $PTEMOD_X, PTEMOD_VA
+    jne 1f
+    incl nano_count
+1:
+LOOP_END nano_loop_ptemod_remap
+LOOP_LEAVE nano_loop_ptemod_remap
+
+/* cr3switch (CPL0): MOV to CR3 of directory B, one dword read from each of
+ * its 16 pages at SWITCH_VA, MOV to CR3 of A, the same 16 reads (other
+ * frames); two operations per iteration. A MOV to CR3 invalidates every
+ * non-global translation (SDM vol. 3A, 4.10.4.1; no PGE here), so each
+ * read needs its translation again. */
+LOOP_ENTER nano_loop_cr3switch
+    mov $nano_pd_b, %ebx
+    mov $nano_pd_a, %esi
+LOOP_START nano_loop_cr3switch
+    mov %ebx, %cr3
+    xor %ecx, %ecx
+    .irp i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    add SWITCH_VA + \i * PAGE_SIZE, %ecx
+    .endr
+    mov %esi, %cr3
+    xor %edx, %edx
+    .irp i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+    add SWITCH_VA + \i * PAGE_SIZE, %edx
+    .endr
+    cmp $SWITCH_SUM(SWITCH_B_PHYS), %ecx
+    jne 1f
+    cmp $SWITCH_SUM(SWITCH_A_PHYS), %edx
+    jne 1f
+    incl nano_count
+1:
+LOOP_END nano_loop_cr3switch
+LOOP_LEAVE nano_loop_cr3switch
+
+/* cr3switch-only (CPL0): the two MOVs to CR3 alone. */
+LOOP_ENTER nano_loop_cr3switch_only
+    mov $nano_pd_b, %ebx
+    mov $nano_pd_a, %esi
+LOOP_START nano_loop_cr3switch_only
+    mov %ebx, %cr3
+    mov %esi, %cr3
+LOOP_END nano_loop_cr3switch_only
+LOOP_LEAVE nano_loop_cr3switch_only
+
+/* pt-fill (CPL0): FILL_PAGES PTEs written into a page table that is
+ * present in the current directory (a shadow MMU traces it), as fork
+ * copies a process's mappings, then each page read once; ops = FILL_PAGES,
+ * so the row is cycles per page. Only that is timed: the loop keeps its
+ * own sum of RDTSC differences, and each iteration then clears the PTEs
+ * again and reloads CR3 (an unmap), untimed, so the next one maps fresh
+ * entries. The loop runs iters / FILL_PAGES times (iter_div in rows.c). */
+LOOP_ENTER nano_loop_ptfill
+    push $0                     /* the timed ticks, high dword */
+    push $0                     /* low dword */
+    .p2align 4
+.Lptfill_top:
+    rdtsc
+    push %edx
+    push %eax
+    xor %ecx, %ecx
+    mov $(FILL_PHYS | PTE_FLAGS), %edx
+1:  mov %edx, nano_pt_fill(,%ecx,4)
+    add $PAGE_SIZE, %edx
+    inc %ecx
+    cmp $FILL_PAGES, %ecx
+    jne 1b
+    mov $FILL_VA, %esi
+    mov $FILL_PHYS, %edx
+2:  cmp (%esi), %edx
+    jne 3f
+    add $PAGE_SIZE, %esi
+    add $PAGE_SIZE, %edx
+    cmp $(FILL_VA + FILL_PAGES * PAGE_SIZE), %esi
+    jne 2b
+    incl nano_count
+3:  rdtsc
+    sub 0(%esp), %eax
+    sbb 4(%esp), %edx
+    add $8, %esp
+    add %eax, 0(%esp)
+    adc %edx, 4(%esp)
+    xor %ecx, %ecx
+4:  movl $0, nano_pt_fill(,%ecx,4)
+    inc %ecx
+    cmp $FILL_PAGES, %ecx
+    jne 4b
+    mov %cr3, %eax
+    mov %eax, %cr3
+    dec %edi
+    jnz .Lptfill_top
+    pop %eax
+    pop %edx
+LOOP_LEAVE nano_loop_ptfill

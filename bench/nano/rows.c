@@ -3,6 +3,7 @@
  * interrupt gates (type 0xe) to SEL_KCODE; every setup's changes are undone
  * by its teardown, so rows can run in any order in one guest. */
 #include "nano.h"
+#include "nano_paging.h"
 #include "pm.h"
 
 #define GATE_INTR 0xe
@@ -24,6 +25,13 @@ uint64_t nano_loop_rdtsc(uint32_t n);
 uint64_t nano_loop_iret(uint32_t n);
 uint64_t nano_loop_popf(uint32_t n);
 uint64_t nano_loop_segload(uint32_t n);
+uint64_t nano_loop_pgfault(uint32_t n);
+uint64_t nano_loop_ptemod_unchanged(uint32_t n);
+uint64_t nano_loop_ptemod_np_p(uint32_t n);
+uint64_t nano_loop_ptemod_remap(uint32_t n);
+uint64_t nano_loop_cr3switch(uint32_t n);
+uint64_t nano_loop_cr3switch_only(uint32_t n);
+uint64_t nano_loop_ptfill(uint32_t n);
 extern char nano_syscall_entry[], nano_sysenter_entry[], nano_divzero_entry[], nano_iret_entry[];
 
 /* The 8259s' interrupt-mask registers (OCW1): QEMU's firmware leaves the
@@ -100,27 +108,45 @@ static void iret_teardown(void)
 }
 
 /* The order of the printed table. The VMware BT column of run.py keys on
- * these names. */
+ * these names. The paging rows (paging.c, loops.S) come last, so a
+ * guest that runs every row measures its empty loop with paging off; their
+ * names are run.py's groups: NAME selects NAME and NAME-*. */
+#define PAGING_ROW(name, loop, ops, counted, setup, teardown, iter_div, what) \
+    { name, loop, 0, ops, counted, setup, teardown, what, iter_div, 1 }
 const struct nano_row nano_rows[] = {
     { "syscall", nano_loop_syscall, 3, 1, 1, syscall_setup, syscall_teardown,
-      "int 0x80 at cpl3 through a dpl3 interrupt gate, iret back" },
+      "int 0x80 at cpl3 through a dpl3 interrupt gate, iret back", 1, 0 },
     { "sysenter", nano_loop_sysenter, 3, 1, 1, sysenter_setup, sysenter_teardown,
-      "sysenter at cpl3 to IA32_SYSENTER_EIP, sysexit back to edx" },
+      "sysenter at cpl3 to IA32_SYSENTER_EIP, sysexit back to edx", 1, 0 },
     { "call/ret", nano_loop_callret, 0, 1, 0, 0, 0,
-      "near call of a function that only returns" },
+      "near call of a function that only returns", 1, 0 },
     { "divzero", nano_loop_divzero, 0, 1, 1, divzero_setup, divzero_teardown,
-      "div by 0 at cpl0 raises #DE, the handler skips the div and irets" },
+      "div by 0 at cpl0 raises #DE, the handler skips the div and irets", 1, 0 },
     { "in", nano_loop_in, 0, 1, 0, 0, 0,
-      "inb from port 0x80 at cpl0" },
+      "inb from port 0x80 at cpl0", 1, 0 },
     { "cli/sti", nano_loop_clisti, 0, 1, 0, 0, 0,
-      "a cli;sti pair at cpl0" },
+      "a cli;sti pair at cpl0", 1, 0 },
     { "rdtsc", nano_loop_rdtsc, 0, 1, 0, 0, 0,
-      "rdtsc at cpl0" },
+      "rdtsc at cpl0", 1, 0 },
     { "iret", nano_loop_iret, 0, 1, 1, iret_setup, iret_teardown,
-      "iret from cpl0 to cpl3, int 0x82 back through a dpl3 gate" },
+      "iret from cpl0 to cpl3, int 0x82 back through a dpl3 gate", 1, 0 },
     { "popf", nano_loop_popf, 0, 2, 0, 0, 0,
-      "push+popf at cpl0, setting and clearing IF in turn" },
+      "push+popf at cpl0, setting and clearing IF in turn", 1, 0 },
     { "segload", nano_loop_segload, 0, 1, 0, 0, 0,
-      "mov to ds of the flat dpl0 data selector at cpl0" },
+      "mov to ds of the flat dpl0 data selector at cpl0", 1, 0 },
+    PAGING_ROW("pgfault", nano_loop_pgfault, 1, 1, pgfault_setup, pgfault_teardown, 1,
+               "load from a not-present page raises #PF, the handler skips the load and irets"),
+    PAGING_ROW("ptemod-unchanged", nano_loop_ptemod_unchanged, 1, 1, paging_on, ptemod_teardown, 1,
+               "write a present pte's own value back, read the page"),
+    PAGING_ROW("ptemod-np-p", nano_loop_ptemod_np_p, 1, 1, ptemod_np_setup, ptemod_teardown, 1,
+               "pte not-present to present, read the page, back to not-present, invlpg"),
+    PAGING_ROW("ptemod-remap", nano_loop_ptemod_remap, 2, 1, paging_on, ptemod_teardown, 1,
+               "present pte to another frame, invlpg, read the page (x to y, then y to x)"),
+    PAGING_ROW("cr3switch", nano_loop_cr3switch, 2, 1, paging_on, paging_off, 1,
+               "mov to cr3 of the other directory, read one dword of 16 pages"),
+    PAGING_ROW("cr3switch-only", nano_loop_cr3switch_only, 2, 0, paging_on, paging_off, 1,
+               "mov to cr3 of the other directory, no access"),
+    PAGING_ROW("pt-fill", nano_loop_ptfill, FILL_PAGES, 1, paging_on, ptfill_teardown, FILL_PAGES,
+               "write 1000 ptes of a live page table, read each page once (per page)"),
 };
 const uint32_t nano_row_count = sizeof nano_rows / sizeof nano_rows[0];

@@ -8,6 +8,12 @@ tree (see README.md).
 Every row runs in a guest of its own ("mode=time bench=ROW") with a time
 limit, so a row the monitor cannot run yet (a trap it does not deliver, a
 hang) shows as "n/a" with the reason and the other rows still come out.
+
+--rows takes row names and groups: NAME selects the row NAME and its
+sub-rows NAME-* (ptemod: ptemod-unchanged, ptemod-np-p, ptemod-remap), and
+"paging" selects every shadow-MMU row. pt-fill runs under bt386 twice, with
+adaptive page-table tracing (bt386's default) and without
+(--no-adaptive-trace, the "pt-fill-plain" line), and the ratio follows.
 """
 import argparse
 import json
@@ -27,7 +33,16 @@ DEFAULT_TIMEOUT = 30     # seconds per guest run; QEMU needs about 0.5 s a row
 # Virtualization", ASPLOS 2006, nanobenchmarks under VMware's BT VMM, in
 # cycles of their 3.8 GHz Pentium 4. Rows they did not measure print "-";
 # a figure for a new row is one entry here.
-VMWARE_BT = {"syscall": 2308, "call/ret": 51, "divzero": 3223, "in": 216}
+# ptemod-np-p: their ptemod figure is one NP->P change; the row is the
+# whole NP->P, access, P->NP, INVLPG cycle (README.md).
+VMWARE_BT = {"syscall": 2308, "call/ret": 51, "divzero": 3223, "in": 216,
+             "pgfault": 3927, "ptemod-np-p": 2121}
+
+# --rows groups beyond NAME -> NAME and NAME-*: the rows that turn paging on.
+GROUPS = {"paging": ["pgfault", "ptemod", "cr3switch", "pt-fill"]}
+PT_FILL, PT_FILL_PLAIN = "pt-fill", "pt-fill-plain"
+NO_ADAPTIVE = "--no-adaptive-trace"     # bt386: plain page-table tracing
+PT_FILL_TARGET = 3.0                    # issue #5: adaptive >= 3x plain
 
 ROW_LINE = re.compile(r"^(\S+) (-?\d+(?:\.\d+)?|n/a)(?: (.*))?$")
 EMPTY_LINE = re.compile(r"^# empty-cpl(\d) (-?\d+(?:\.\d+)?)$")
@@ -97,6 +112,18 @@ def measure(runner, row, args):
     return value, (why if value is None else None), empty
 
 
+def select_rows(spec, known):
+    """--rows: names, NAME for NAME and NAME-*, and GROUPS; the guest's order."""
+    want = set()
+    for word in spec.split(","):
+        for name in GROUPS.get(word, [word]):
+            hits = [k for k in known if k == name or k.startswith(name + "-")]
+            if not hits:
+                return None
+            want.update(hits)
+    return [k for k in known if k in want]
+
+
 def cell(x, width, digits=1):
     if isinstance(x, str):
         return f"{x:>{width}}"
@@ -137,18 +164,22 @@ def main():
     else:
         notes.append(f"QEMU skipped: {args.qemu} not found")
     bt386 = args.bt386 or f"{args.build}/bt386"
+    plain = None
     if shutil.which(bt386):
         runners.append(Runner("bt386", lambda c: [bt386] + args.bt386_arg +
                               ["--append", c, guest]))
+        plain = Runner("bt386", lambda c: [bt386, NO_ADAPTIVE] + args.bt386_arg +
+                       ["--append", c, guest])
     else:
         notes.append(f"bt386 skipped: {bt386} not found")
     if not runners:
         sys.exit("run.sh: neither QEMU nor bt386 found")
 
     known = row_names(runners, guest, args.timeout)
-    rows = args.rows.split(",") if args.rows else known
-    if any(r not in known for r in rows):
-        ap.error(f"--rows: choose from {', '.join(known)}")
+    rows = select_rows(args.rows, known) if args.rows else known
+    if not rows:
+        ap.error(f"--rows: choose from {', '.join(known + list(GROUPS))} "
+                 "(NAME also selects NAME-*)")
 
     cycles = {r.name: {} for r in runners}
     empty = {r.name: None for r in runners}
@@ -160,20 +191,38 @@ def main():
                 notes.append(f"{r.name} {row}: {why}")
             if e is not None:
                 empty[r.name] = e if empty[r.name] is None else min(empty[r.name], e)
+            if r.name == "bt386" and row == PT_FILL:
+                value, why, _ = measure(plain, row, args)
+                cycles["bt386"][PT_FILL_PLAIN] = value
+                if why:
+                    notes.append(f"bt386 {NO_ADAPTIVE} {row}: {why}")
+    shown = [x for row in rows for x in
+             ([row, PT_FILL_PLAIN] if row == PT_FILL and plain else [row])]
+    speedup = None
+    if PT_FILL in rows and plain:
+        a, p = cycles["bt386"].get(PT_FILL), cycles["bt386"].get(PT_FILL_PLAIN)
+        speedup = p / a if a and p is not None else None
+        notes.append(f"pt-fill under bt386, plain ({NO_ADAPTIVE}) / adaptive: "
+                     + (f"{speedup:.2f}" if speedup is not None else "n/a")
+                     + f" (target >= {PT_FILL_TARGET:g})")
 
     def get(runner, row):
         return cycles.get(runner, {}).get(row)
 
     print(f"nano benchmark: cycles per operation (guest TSC = host TSC), empty loop "
           f"subtracted, iters={args.iters}, least of {args.reps} runs")
-    print(f"{'row':12}{'VMware BT':>11}{'QEMU TCG':>11}{'bt386':>11}{'QEMU/bt386':>12}")
-    for row in rows:
-        q, b = get("qemu", row), get("bt386", row)
-        na = {n: "n/a" if n in cycles and get(n, row) is None else None for n in ("qemu", "bt386")}
+    w = max(12, max(len(x) for x in shown) + 1)
+    print(f"{'row':{w}}{'VMware BT':>11}{'QEMU TCG':>11}{'bt386':>11}{'QEMU/bt386':>12}")
+    for row in shown:
+        # pt-fill-plain is a bt386 option: QEMU has nothing to compare.
+        q = get("qemu", row) if row != PT_FILL_PLAIN else None
+        b = get("bt386", row)
+        na = {n: "n/a" if n in cycles and row in cycles[n] and get(n, row) is None else None
+              for n in ("qemu", "bt386")}
         ratio = q / b if q is not None and b else None
-        print(f"{row:12}{cell(VMWARE_BT.get(row), 11, 0)}{cell(na['qemu'] or q, 11)}"
+        print(f"{row:{w}}{cell(VMWARE_BT.get(row), 11, 0)}{cell(na['qemu'] or q, 11)}"
               f"{cell(na['bt386'] or b, 11)}{cell(ratio, 12, 2)}")
-    print(f"{'empty loop':12}{cell(None, 11)}{cell(empty.get('qemu'), 11)}"
+    print(f"{'empty loop':{w}}{cell(None, 11)}{cell(empty.get('qemu'), 11)}"
           f"{cell(empty.get('bt386'), 11)}")
     for note in notes:
         print(f"note: {note}")
@@ -184,6 +233,7 @@ def main():
                        "host": platform.node(), "machine": platform.machine(),
                        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                        "cycles": cycles, "empty_loop": empty, "vmware_bt": VMWARE_BT,
+                       "pt_fill_plain_over_adaptive": speedup,
                        "notes": notes},
                       f, indent=2, sort_keys=True)
             f.write("\n")

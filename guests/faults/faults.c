@@ -2,8 +2,8 @@
  * yet (execution-core issue) bt386 must report the fault (vector, guest
  * EIP, registers, the instruction disassembled) and exit with status 3.
  * Not run under QEMU, which would triple-fault and reset. The multiboot
- * command line picks the fault: "ud", "de", "de-overflow", "store-hole",
- * "fetch-hole", "sse-off", "int3". */
+ * command line picks the fault: "ud", "de", "de-overflow", "store-hole"
+ * (no fault: the store is dropped), "fetch-hole", "sse-off", "int3". */
 #include "guest.h"
 
 static int prefix_cmp(const char *a, const char *b, size_t n)

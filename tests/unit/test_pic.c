@@ -16,6 +16,11 @@ void vm_request_stop(int status)
     (void)status;
 }
 
+void vm_request_reset(void)
+{
+    vm_request_stop(0);
+}
+
 /* The monitor's INTR pin: the last level and how often it changed. */
 static int intr_level = -1, intr_changes;
 

@@ -25,6 +25,11 @@ void vm_request_stop(int status)
     last_stop_status = status;
 }
 
+void vm_request_reset(void)
+{
+    vm_request_stop(0);
+}
+
 #define COM1 0x3f8
 
 static uint8_t inb(uint16_t port) { return (uint8_t)io_read(port, 1); }
