@@ -49,13 +49,37 @@ static void leave_after_instruction(struct vcpu *v, unsigned len)
     g_stats.exits[EXIT_smc]++;
 }
 
+/* Does the store about to run write back the dword already there? Only
+ * for the common forms of a page-table write (MOV m32, r32 and MOV m32,
+ * imm32): writing an entry back unchanged must not cost its shadow entries
+ * (the ptemod-unchanged row of bench/nano). */
+static bool store_unchanged(struct vcpu *v, const struct shadow_where *w, unsigned size)
+{
+    struct insn in;
+    if (size != 4 || (w->pa & 3) || !gmem_decode_current(v, &in) || !in.has_mem || in.opsize != 4)
+        return false;
+    const uint8_t *op = insn_opcode(&in);
+    uint32_t value, now;
+    if (op[0] == 0x89)
+        value = v->regs[(op[1] >> 3) & 7];
+    else if (op[0] == 0xc7)
+        memcpy(&value, &in.bytes[in.len - 4], 4);
+    else
+        return false;
+    memcpy(&now, shadow_physmem()->ram + w->pa, 4);
+    return value == now;
+}
+
 /* The guest physical bytes of a store are about to change: page tables
  * traced by the shadow MMU, and translated code. */
 static void note_store(struct vcpu *v, const struct shadow_where *w, gva_t la, unsigned size)
 {
     if (!w->ram)
         return;
-    shadow_note_write(w->pa, size);
+    if (shadow_page_traced(w->pa) && store_unchanged(v, w, size))
+        g_stats.traced_writes++;    /* traced, and nothing to drop */
+    else
+        shadow_note_write(w->pa, size);
     /* --debug-break smc-alias: a store through a linear address that is
      * not its physical one misses the code it rewrites. */
     if (dbt_broken("smc-alias") && (v->cr0 & CR0_PG) && (la & GUEST_PAGE_MASK) != (w->pa & GUEST_PAGE_MASK))

@@ -23,8 +23,9 @@
 /* CPUID: only what bt386 really implements. Family 6, model 3, stepping 3
  * (a P6 that has SYSENTER: family 6 below model 3 stepping 3 sets SEP
  * without it, and Linux checks for that). */
-#define CPUID_FEATURES_EDX ((1u << 0) /* FPU */ | (1u << 2) /* DE */ | (1u << 4) /* TSC */ | \
-                            (1u << 5) /* MSR */ | (1u << 8) /* CX8 */ | (1u << 11) /* SEP */ | \
+#define CPUID_FEATURES_EDX ((1u << 0) /* FPU */ | (1u << 2) /* DE */ | (1u << 3) /* PSE */ | \
+                            (1u << 4) /* TSC */ | (1u << 5) /* MSR */ | (1u << 8) /* CX8 */ | \
+                            (1u << 11) /* SEP */ | (1u << 13) /* PGE */ | \
                             (1u << 15) /* CMOV */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
                             (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
 

@@ -69,6 +69,19 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
             size -= chunk;
             continue;
         }
+        if (v->cr0 & CR0_PG) {
+            /* A filled shadow entry is a walk already done: a write entry
+             * exists only where no tracing or SMC check is needed. */
+            uint64_t a = shadow_current()->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT];
+            if (a) {
+                uint8_t *host = (uint8_t *)(uintptr_t)(a + la);
+                copy_bytes(write ? host : p, write ? p : host, chunk);
+                la += chunk;
+                p += chunk;
+                size -= chunk;
+                continue;
+            }
+        }
         struct shadow_fault f;
         struct shadow_where where;
         uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f, &where);

@@ -258,6 +258,11 @@ bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa)
     return true;
 }
 
+bool shadow_page_traced(gpa_t pa)
+{
+    return trace_is_traced(pa & GUEST_PAGE_MASK);
+}
+
 void shadow_note_write(gpa_t pa, unsigned size)
 {
     if (broken("stale"))

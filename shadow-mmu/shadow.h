@@ -96,6 +96,8 @@ bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa);
 /* A guest store of `size` bytes at physical `pa` is about to land: traced
  * page tables and directories drop what was derived from them. */
 void shadow_note_write(gpa_t pa, unsigned size);
+/* Is the page a traced page table or directory (stores to it reach C)? */
+bool shadow_page_traced(gpa_t pa);
 
 /* A page now holds translated code: no write entry may reach it (nor, with
  * paging off, the page before it, whose unaligned accesses may cross into
