@@ -25,6 +25,7 @@
     X(tc_lookups,             "TC lookups by (guest EIP, mode)")                 \
     X(tc_lookup_hits,         "TC lookups that found a block")                   \
     X(chain_links,            "direct branches chained block to block")          \
+    X(chain_cross_page,       "direct branches left unchained: paging, target on another page") \
     X(ibtc_hits,              "indirect branches resolved in the in-TC table")   \
     X(ibtc_misses,            "indirect branches that missed the in-TC table")   \
     X(smc_invalidations,      "guest stores that hit a page with translated code") \
@@ -43,7 +44,8 @@
     X(irq_latency_lt_1ms,     "... 100 us - 1 ms")                              \
     X(irq_latency_ge_1ms,     "... 1 ms or more")                               \
     X(idle_sleeps,            "host sleeps of a guest halted with IF set")        \
-    X(pf_hidden,              "shadow misses the guest's tables allow (walked, entry filled)") \
+    X(pf_hidden,              "shadow-map misses of translated code the guest's tables allow (hidden faults)") \
+    X(walks,                  "guest page-table walks (misses, fetches, C-side accesses, traced stores)") \
     X(pf_true,                "page faults the guest's tables raise (#PF delivered)") \
     X(traced_writes,          "guest stores to traced page tables and directories") \
     X(pt_unsync,              "page tables that went out of sync (adaptive tracing)") \

@@ -122,6 +122,38 @@ static uint64_t crossing_access(struct vcpu *v, gva_t la, uint32_t offset, unsig
     return (uint64_t)(uintptr_t)v->bounce - offset;
 }
 
+/* Does the instruction only write its memory operand (MOV, STOS), so
+ * that nothing needs reading before a store to a device? */
+static bool plain_store(struct vcpu *v)
+{
+    struct insn in;
+    if (!gmem_decode_current(v, &in))
+        return false;
+    uint8_t op = insn_opcode(&in)[0];
+    return op == 0x88 || op == 0x89 || op == 0xc6 || op == 0xc7 || op == 0xaa || op == 0xab;
+}
+
+/* A store to a guest-physical address that is not RAM: the instruction is
+ * redone alone on a copy, which goes to the MMIO bus when it completes
+ * (monitor/run.c), so the device sees the store once, with its width, and
+ * after any read of the same instruction (a read-modify-write). */
+static uint64_t device_store(struct vcpu *v, gva_t la, uint32_t offset, unsigned size, bool user)
+{
+    if (!(v->mode_key & MODE_SLOWMEM)) {
+        v->redo_alone = true;
+        stop_after(v, 0);
+        return 0;
+    }
+    if (size > sizeof v->bounce)
+        panic("device store of %u bytes at %08x", size, la);
+    if (!plain_store(v) && !gmem_read_linear_as(v, la, size, v->bounce, user))
+        return 0;
+    v->writeback_la = la;
+    v->writeback_size = size;
+    v->writeback_user = user;
+    return (uint64_t)(uintptr_t)v->bounce - offset;
+}
+
 uint64_t callout_mem_slow(struct vcpu *v)
 {
     uint32_t info = v->callout_info;
@@ -161,6 +193,10 @@ uint64_t callout_mem_slow(struct vcpu *v)
     } else if (shadow_resolve(la, size, write, user, &addend, &f, &where) != SHADOW_OK) {
         goto fault;
     }
+    if (v->cr0 & CR0_PG)
+        g_stats.pf_hidden++;
+    if (write && !where.ram)
+        return device_store(v, la, offset, size, user);
     if (write) {
         v->smc_hit = false;
         note_store(v, &where, la, size);

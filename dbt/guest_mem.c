@@ -90,11 +90,11 @@ static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, b
             raise_exception(v, f.vector, f.error_code, f.vector == 14);
             return false;
         }
-        if (write) {
-            if (where.ram) {
-                shadow_note_write(where.pa, chunk);
-                gmem_note_code_write(v, where.pa, chunk);
-            }
+        if (write && !where.ram) {
+            shadow_mmio_write(where.pa, p, chunk);
+        } else if (write) {
+            shadow_note_write(where.pa, chunk);
+            gmem_note_code_write(v, where.pa, chunk);
             memcpy(host, p, chunk);
         } else {
             memcpy(p, host, chunk);

@@ -1,5 +1,7 @@
-/* The I/O-port bus: devices register port ranges with one callback pair;
- * the translator's IN/OUT/INS/OUTS callouts route every access here.
+/* The I/O-port and MMIO buses: devices register port ranges or ranges of
+ * guest-physical addresses with one callback pair each; the translator's
+ * IN/OUT/INS/OUTS callouts route every port access here, the shadow MMU
+ * every access to a guest-physical address that is not RAM.
  * A device is one file that registers itself with DEVICE_INIT, and one line
  * in devices/CMakeLists.txt (an OBJECT library, so no file is dropped).
  *
@@ -7,10 +9,15 @@
  *   static int init(void) { io_register(0x3f8, 8, rd, wr, &uart, "uart"); return 0; }
  *   DEVICE_INIT(init);
  *
- * Unknown ports read all ones (for the width read) and are logged once. */
+ *   mmio_register(0xfee00000, 0x1000, mrd, mwr, &apic, "local apic");
+ *
+ * Unknown ports read all ones (for the width read) and are logged once;
+ * unclaimed physical addresses read all ones and drop writes, silently (an
+ * open bus, which guests probe on purpose). */
 #ifndef BT386_DEVICES_BUS_H
 #define BT386_DEVICES_BUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef uint32_t (*io_read_fn)(void *opaque, uint16_t port, unsigned size);
@@ -21,6 +28,15 @@ void io_register(uint16_t base, uint16_t count, io_read_fn rd, io_write_fn wr,
                  void *opaque, const char *name);
 uint32_t io_read(uint16_t port, unsigned size);
 void io_write(uint16_t port, unsigned size, uint32_t value);
+
+/* `offset` is from the region's base; size is 1, 2 or 4 bytes, naturally
+ * aligned or not (the shadow MMU splits wider accesses into dwords). */
+typedef uint32_t (*mmio_read_fn)(void *opaque, uint32_t offset, unsigned size);
+typedef void (*mmio_write_fn)(void *opaque, uint32_t offset, unsigned size, uint32_t value);
+void mmio_register(uint32_t base, uint32_t len, mmio_read_fn rd, mmio_write_fn wr,
+                   void *opaque, const char *name);
+uint32_t mmio_read(uint32_t addr, unsigned size);
+void mmio_write(uint32_t addr, unsigned size, uint32_t value);
 
 /* Calls every DEVICE_INIT function once; returns 0, or -1 after printing why. */
 int devices_init(void);

@@ -105,7 +105,10 @@ int main(int argc, char **argv)
          * the image is loaded anew. */
         devices_reset();
         tc_flush();
+        uint64_t hits = vcpu->ibtc_hits, blocks = vcpu->blocks_executed;
         vcpu_reset(vcpu);
+        vcpu->ibtc_hits = hits;             /* counted in the vCPU; --stats covers both boots */
+        vcpu->blocks_executed = blocks;
         multiboot_load(&pm, o.kernel, o.cmdline, &entry);
         boot_vcpu(&pm, &entry);
     }

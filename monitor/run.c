@@ -407,6 +407,8 @@ int run_guest(struct vcpu *v, const struct run_options *o)
                 struct tc_block *from = tc_block_at((void *)(uintptr_t)v->exit_link);
                 if (next && from && may_chain(from, next))
                     tc_chain((uint8_t *)(uintptr_t)v->exit_link, next);
+                else if (next && from)
+                    g_stats.chain_cross_page++;
             }
             break;
         }

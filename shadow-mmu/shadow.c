@@ -21,6 +21,7 @@
 #include "shadow-mmu/walk.h"
 #include "common/panic.h"
 #include "common/stats.h"
+#include "devices/bus.h"
 
 #include <string.h>
 
@@ -32,8 +33,8 @@
 static struct physmem *ram;
 static struct walk_regs ctl;
 /* Two pages each: an access of up to 512 bytes (FXRSTOR) may run past the
- * first. Reads of holes see open_bus; writes to them land in sink. */
-static uint8_t open_bus[2 * GUEST_PAGE_SIZE] __attribute__((aligned(4096)));
+ * first. Reads outside RAM see mmio_page; writes to them land in sink. */
+static uint8_t mmio_page[2 * GUEST_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t sink[2 * GUEST_PAGE_SIZE] __attribute__((aligned(4096)));
 static const char *broken_rule;
 
@@ -45,7 +46,6 @@ static bool broken(const char *rule)
 int shadow_init(struct physmem *pm)
 {
     ram = pm;
-    memset(open_bus, 0xff, sizeof open_bus);
     if (space_init() < 0 || trace_init(pm->size) < 0)
         return -1;
     return 0;
@@ -140,10 +140,44 @@ static bool page_is_ram(uint64_t page)
     return (page + 1) * GUEST_PAGE_SIZE <= ram->size;
 }
 
-static enum shadow_result outside_ram(gva_t la, bool write, uint64_t *addend)
+/* Pieces of at most a dword, none crossing a dword boundary: the widths a
+ * device on a 32-bit bus sees. */
+static unsigned mmio_piece(gpa_t pa, unsigned left)
 {
-    /* Never cached: the next access asks again. */
-    uint8_t *page = write ? sink : open_bus;
+    unsigned n = 4 - (pa & 3);
+    return n < left ? n : left;
+}
+
+void shadow_mmio_read(gpa_t pa, void *buf, unsigned size)
+{
+    uint8_t *p = buf;
+    for (unsigned n; size; pa += n, p += n, size -= n) {
+        n = mmio_piece(pa, size);
+        uint32_t v = mmio_read(pa, n);
+        memcpy(p, &v, n);
+    }
+}
+
+void shadow_mmio_write(gpa_t pa, const void *buf, unsigned size)
+{
+    const uint8_t *p = buf;
+    for (unsigned n; size; pa += n, p += n, size -= n) {
+        uint32_t v = 0;
+        n = mmio_piece(pa, size);
+        memcpy(&v, p, n);
+        mmio_write(pa, n, v);
+    }
+}
+
+/* A guest-physical address with no RAM: the MMIO bus. Never cached, so
+ * the next access asks again. A read's bytes are fetched from the devices
+ * now, into a page the instruction then reads; a write lands in `sink`,
+ * and the caller hands the bytes to the devices (shadow_mmio_write). */
+static enum shadow_result outside_ram(gva_t la, gpa_t pa, unsigned size, bool write, uint64_t *addend)
+{
+    uint8_t *page = write ? sink : mmio_page;
+    if (!write && size)
+        shadow_mmio_read(pa, mmio_page + (la & ~GUEST_PAGE_MASK), size);
     *addend = (uint64_t)(uintptr_t)page - (la & GUEST_PAGE_MASK);
     return SHADOW_OK;
 }
@@ -153,9 +187,9 @@ static enum shadow_result resolve_identity(gva_t la, unsigned size, bool write, 
 {
     uint64_t page = la >> GUEST_PAGE_SHIFT;
     where->pa = la;
-    where->ram = (uint64_t)la + size <= ram->size;
+    where->ram = (uint64_t)la + (size ? size : 1) <= ram->size;
     if (!where->ram)
-        return outside_ram(la, write, addend);
+        return outside_ram(la, la, size, write, addend);
     *addend = (uint64_t)(uintptr_t)ram->ram;
     /* Cache the translation only where the emitted code may use it blindly. */
     if (page_is_ram(page + 1) &&
@@ -165,7 +199,7 @@ static enum shadow_result resolve_identity(gva_t la, unsigned size, bool write, 
     return SHADOW_OK;
 }
 
-static enum shadow_result resolve_paging(gva_t la, bool write, bool user, uint64_t *addend,
+static enum shadow_result resolve_paging(gva_t la, unsigned size, bool write, bool user, uint64_t *addend,
                                          struct shadow_fault *fault, struct shadow_where *where)
 {
     struct walk w;
@@ -176,13 +210,13 @@ static enum shadow_result resolve_paging(gva_t la, bool write, bool user, uint64
         g_stats.pf_true++;
         return SHADOW_FAULT;
     }
-    g_stats.pf_hidden++;
+    g_stats.walks++;
     uint32_t lpage = la >> GUEST_PAGE_SHIFT;
     gpa_t page = w.pa & GUEST_PAGE_MASK;
     where->pa = w.pa;
     where->ram = page_is_ram(page >> GUEST_PAGE_SHIFT);
     if (!where->ram)
-        return outside_ram(la, write, addend);
+        return outside_ram(la, w.pa, size, write, addend);
     struct space *s = space_current();
     *addend = space_addend(lpage, page);
     if (!w.large)
@@ -208,7 +242,7 @@ enum shadow_result shadow_resolve(gva_t la, unsigned size, bool write, bool user
         where = &spare;
     if (!paging())
         return resolve_identity(la, size, write, user, addend, where);
-    return resolve_paging(la, write, user, addend, fault, where);
+    return resolve_paging(la, size, write, user, addend, fault, where);
 }
 
 uint8_t *shadow_host_ptr(gva_t la, unsigned size, bool write, bool user,
@@ -224,7 +258,8 @@ bool shadow_fetch(gva_t la, bool user, gpa_t *pa, struct shadow_fault *fault)
 {
     uint64_t addend;
     struct shadow_where where;
-    if (shadow_resolve(la, 1, false, user, &addend, fault, &where) != SHADOW_OK)
+    /* Size 0: no bytes are read from a device, the caller reads RAM. */
+    if (shadow_resolve(la, 0, false, user, &addend, fault, &where) != SHADOW_OK)
         return false;
     if (!where.ram) {
         fault->vector = SHADOW_NO_RAM;
@@ -252,7 +287,7 @@ bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa)
     struct shadow_fault f;
     uint64_t addend;
     struct shadow_where where;
-    if (shadow_resolve(la, 1, false, user, &addend, &f, &where) != SHADOW_OK || !where.ram)
+    if (shadow_resolve(la, 0, false, user, &addend, &f, &where) != SHADOW_OK || !where.ram)
         return false;
     *pa = where.pa;
     return true;

@@ -49,9 +49,10 @@ struct shadow_fault {
     gva_t address;
 };
 
-/* Where a resolved access lands. Outside RAM (`ram` false) reads see an
- * open bus (all ones) and writes are dropped, as on a PC with no device
- * there; such addends are never cached. */
+/* Where a resolved access lands. Outside RAM (`ram` false) the access
+ * belongs to the MMIO bus: a read's addend reaches the bytes the devices
+ * returned (all ones where none answers), a write's reaches a scratch page
+ * whose bytes the caller passes to shadow_mmio_write. Never cached. */
 struct shadow_where {
     gpa_t pa;
     bool ram;
@@ -108,6 +109,11 @@ void shadow_unprotect_code(gpa_t page);
 
 /* Pages that translated code may write directly; codecache/ answers. */
 bool codecache_page_has_code(gpa_t page);
+
+/* Accesses to guest-physical addresses that are not RAM, in the pieces a
+ * device sees (the MMIO bus, devices/bus.h). */
+void shadow_mmio_read(gpa_t pa, void *buf, unsigned size);
+void shadow_mmio_write(gpa_t pa, const void *buf, unsigned size);
 
 /* Gauges for --stats. */
 uint64_t shadow_bytes_used(void);
