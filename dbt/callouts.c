@@ -122,15 +122,13 @@ static uint64_t crossing_access(struct vcpu *v, gva_t la, uint32_t offset, unsig
     return (uint64_t)(uintptr_t)v->bounce - offset;
 }
 
-/* Does the instruction only write its memory operand (MOV, STOS), so
- * that nothing needs reading before a store to a device? */
+/* Does the instruction only write its memory operand (MOV, SETcc, POP m,
+ * FSTP, MOVQ…: the decoder's operand actions say so), so that nothing is
+ * read from a device before a store to it? */
 static bool plain_store(struct vcpu *v)
 {
     struct insn in;
-    if (!gmem_decode_current(v, &in))
-        return false;
-    uint8_t op = insn_opcode(&in)[0];
-    return op == 0x88 || op == 0x89 || op == 0xc6 || op == 0xc7 || op == 0xaa || op == 0xab;
+    return gmem_decode_current(v, &in) && in.has_mem && !in.mem.read;
 }
 
 /* A store to a guest-physical address that is not RAM: the instruction is

@@ -208,11 +208,18 @@ static bool emit_pop(struct xlate *x)
     unsigned size = in->opsize;
     pop_to_r9(x, size);
     if (in->src == OPND_MEM) {
-        /* SDM: the destination address is computed after ESP moves. */
-        esp_add(x, size);
+        /* SDM: the destination address is computed after ESP moves; ESP
+         * itself moves only once the store is done, so a store that
+         * faults (#PF) or is redone (MMIO) leaves it as it was. */
+        struct insn *adjusted = &x->insns[x->in - x->insns];
+        int32_t disp = adjusted->mem.disp;
+        if (adjusted->mem.base == R_ESP)
+            adjusted->mem.disp += (int32_t)size;
         int after = emit_mem_operand(x, size, true);
+        adjusted->mem.disp = disp;
         EMIT(x->em, X_MOV, guest_mem(x, size), HREG(HR_R9, size));
         emit_access_done(x, after);
+        esp_add(x, size);
         return true;
     }
     if (in->reg != R_ESP)
@@ -333,11 +340,17 @@ static bool emit_jcxz(struct xlate *x)
     return false;
 }
 
+/* LEAVE: ESP = EBP, then POP EBP. The load comes first, from where ESP
+ * will point, so a fault (#PF, #SS) leaves ESP as it was. */
 static bool emit_leave(struct xlate *x)
 {
     unsigned size = x->in->opsize;
+    EMIT(x->em, X_MOV, HREG(HR_R10, 4), HREG(HR_R12, 4));
+    EMIT(x->em, X_MOV, HREG(HR_R10, size), HREG(HR_RBP, size));
+    int after = emit_lookup(x, S_SS, size, false);
+    load_r9(x, size);
+    emit_access_done(x, after);
     EMIT(x->em, X_MOV, HREG(HR_R12, size), HREG(HR_RBP, size));
-    pop_to_r9(x, size);
     esp_add(x, size);
     EMIT(x->em, X_MOV, HREG(HR_RBP, size), HREG(HR_R9, size));
     return true;

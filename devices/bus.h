@@ -29,8 +29,10 @@ void io_register(uint16_t base, uint16_t count, io_read_fn rd, io_write_fn wr,
 uint32_t io_read(uint16_t port, unsigned size);
 void io_write(uint16_t port, unsigned size, uint32_t value);
 
-/* `offset` is from the region's base; size is 1, 2 or 4 bytes, naturally
- * aligned or not (the shadow MMU splits wider accesses into dwords). */
+/* `offset` is from the region's base; size is 1 to 4 bytes within one
+ * aligned dword: the shadow MMU splits wider or misaligned accesses at
+ * dword boundaries, as the byte enables of a 32-bit bus do (a dword at
+ * offset 1 arrives as 3 bytes, then 1). */
 typedef uint32_t (*mmio_read_fn)(void *opaque, uint32_t offset, unsigned size);
 typedef void (*mmio_write_fn)(void *opaque, uint32_t offset, unsigned size, uint32_t value);
 void mmio_register(uint32_t base, uint32_t len, mmio_read_fn rd, mmio_write_fn wr,

@@ -6,7 +6,8 @@
  * 0xfe000000 exists nowhere else (QEMU has nothing there).
  *   - byte, word and dword loads and stores land in the scratch with their
  *     value, size and offset; a write-only instruction (MOV, MOV moffs,
- *     SETcc, POP m, FISTP, STOS) is one write and no read;
+ *     SETcc, POP m, FISTP, STOS) is one write and no read, and its other
+ *     effects happen once (POP m: ESP + 4; FISTP: one x87 pop; STOS: EDI);
  *   - a read-modify-write (ADD, OR, INC, XCHG, XADD, CMPXCHG) is one read
  *     then one write; CMPXCHG writes even when the comparison fails
  *     (SDM vol. 2A CMPXCHG: "the destination operand receives a write cycle
