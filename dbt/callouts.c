@@ -49,25 +49,18 @@ static void leave_after_instruction(struct vcpu *v, unsigned len)
     g_stats.exits[EXIT_smc]++;
 }
 
-/* Does the store about to run write back the dword already there? Only
- * for the common forms of a page-table write (MOV m32, r32 and MOV m32,
- * imm32): writing an entry back unchanged must not cost its shadow entries
- * (the ptemod-unchanged row of bench/nano). */
+/* Does the store about to run write back the dword already there? Known
+ * for the usual form of a page-table write, MOV m32, r32 (the translator
+ * names the register in the stub's info): writing an entry back unchanged
+ * must not cost its shadow entries (the ptemod-unchanged row of bench/nano). */
 static bool store_unchanged(struct vcpu *v, const struct shadow_where *w, unsigned size)
 {
-    struct insn in;
-    if (size != 4 || (w->pa & 3) || !gmem_decode_current(v, &in) || !in.has_mem || in.opsize != 4)
+    unsigned reg = MEMINFO_STORE_REG(v->callout_info);
+    if (!reg || size != 4 || (w->pa & 3))
         return false;
-    const uint8_t *op = insn_opcode(&in);
-    uint32_t value, now;
-    if (op[0] == 0x89)
-        value = v->regs[(op[1] >> 3) & 7];
-    else if (op[0] == 0xc7)
-        memcpy(&value, &in.bytes[in.len - 4], 4);
-    else
-        return false;
+    uint32_t now;
     memcpy(&now, shadow_physmem()->ram + w->pa, 4);
-    return value == now;
+    return v->regs[reg - 1] == now;
 }
 
 /* The guest physical bytes of a store are about to change: page tables

@@ -39,6 +39,7 @@ uint64_t callout_bitmem(struct vcpu *v);    /* BT/BTS/BTR/BTC m, reg; re-decodes
 /* Everything else sensitive or privileged (ring-compression/): re-decodes
  * the instruction at cur_eip and emulates it; always leaves the TC. */
 uint64_t callout_system(struct vcpu *v);
+uint64_t callout_invlpg(struct vcpu *v);
 /* MOV sreg, r16: info = sreg | rm << 4 | len << 8. Leaves the TC only if
  * the segment's translation mode changed. */
 uint64_t callout_mov_sreg(struct vcpu *v);

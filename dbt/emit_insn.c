@@ -593,6 +593,10 @@ static bool emit_system(struct xlate *x)
         emit_callout_and_exit(x, p[1] == 0x34 ? callout_sysenter : callout_sysexit, x->in->len);
         return false;
     }
+    if (p[0] == 0x0f && p[1] == 0x01 && ((p[2] >> 3) & 7) == 7 && x->in->has_mem) {
+        emit_callout(x, callout_invlpg, x->in->len);
+        return true;
+    }
     /* MASKMOVQ/MASKMOVDQU (0F F7) read MMX/XMM registers from the FXSAVE
      * image: the callout with the full FPU save. */
     const uint8_t *op = insn_opcode(x->in);

@@ -95,6 +95,9 @@ int emit_lookup(struct xlate *x, int seg, unsigned size, bool write)
     s->kind = STUB_MEM;
     s->info = (size & 0xff) | (write ? MEMINFO_WRITE : 0) | ((uint32_t)seg << 12) |
               ((uint32_t)x->in->len << 16) | (user ? MEMINFO_USER : 0);
+    const uint8_t *op = insn_opcode(x->in);
+    if (write && size == 4 && x->in->opsize == 4 && op[0] == 0x89)
+        s->info |= (uint32_t)(((op[1] >> 3) & 7) + 1) << 24;
     if (sm == SEGMODE_CHECKED) {
         /* Limits and expand-down checks live in C: always the slow path. */
         s->info |= MEMINFO_CHECKED;

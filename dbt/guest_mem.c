@@ -110,8 +110,9 @@ void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size)
 {
     if (dbt_broken("smc"))
         return;
-    if (!codecache_page_has_code(pa & GUEST_PAGE_MASK) &&
-        !codecache_page_has_code((pa + size - 1) & GUEST_PAGE_MASK))
+    const struct physmem *pm = shadow_physmem();
+    if ((uint64_t)pa + size > pm->size ||
+        (!physmem_page_has_code(pm, pa) && !physmem_page_has_code(pm, pa + size - 1)))
         return;
     bool hit = false;
     if (v->smc_whole_page) {

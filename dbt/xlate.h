@@ -58,6 +58,9 @@ struct stub *stub_alloc(struct xlate *x);
 #define MEMINFO_FLAGS_SAVED (1u << 11)    /* the stub pops the guest flags first */
 #define MEMINFO_SEG(i)      (((i) >> 12) & 7)
 #define MEMINFO_LEN(i)      (((i) >> 16) & 0xff)
+/* A MOV m32, r32: 1 + the guest register it stores (0: another kind of
+ * access), so C can tell a page-table entry written back unchanged. */
+#define MEMINFO_STORE_REG(i) (((i) >> 24) & 0xf)
 
 /* emit_mem.c: computes the guest effective address (offset) into r10d,
  * then the linear address; leaves the host addend in r11 so that

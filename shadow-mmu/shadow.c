@@ -226,7 +226,7 @@ static enum shadow_result resolve_paging(gva_t la, unsigned size, bool write, bo
     enum shadow_table t = shadow_table_for(user, write);
     if (!write) {
         space_fill(s, t, lpage, *addend);
-    } else if (!trace_write_protected(page) && !codecache_page_has_code(page)) {
+    } else if (!trace_write_protected(page) && !physmem_page_has_code(ram, page)) {
         space_fill(s, t, lpage, *addend);
         trace_add_writer(s, lpage, page);
     }
