@@ -62,6 +62,7 @@ void shadow_set_options(bool adaptive, const char *debug_break)
     };
     trace_set_adaptive(adaptive);
     broken_rule = debug_break;
+    trace_set_broken_snapshot(broken("oos-stale"));
     walk_broken = 0;
     for (size_t i = 0; debug_break && i < sizeof walk_rules / sizeof walk_rules[0]; i++)
         if (strcmp(debug_break, walk_rules[i].rule) == 0)
@@ -199,6 +200,37 @@ static enum shadow_result resolve_identity(gva_t la, unsigned size, bool write, 
     return SHADOW_OK;
 }
 
+/* Read entries for the neighbours of a page just filled, from the same
+ * guest page table: a program that touches one page of a run (a stack, an
+ * array, fork's copy) touches the next, and each fill saved is a callout
+ * saved. Only entries the CPU could already have cached without changing
+ * anything the guest sees: present, with A already set (the walk would set
+ * it), allowed for this kind of read; no write entries (D, tracing). */
+#define FILL_AROUND 16
+
+static void fill_around(struct space *s, gva_t la, gpa_t table, bool user, enum shadow_table t)
+{
+    unsigned pdi = la >> 22, idx = (la >> GUEST_PAGE_SHIFT) & 1023;
+    gpa_t dir = ctl.cr3 & GUEST_PAGE_MASK;
+    if (!page_is_ram(table >> GUEST_PAGE_SHIFT) || !page_is_ram(dir >> GUEST_PAGE_SHIFT))
+        return;
+    const uint32_t *pde = (const uint32_t *)(const void *)(ram->ram + dir + pdi * 4);
+    const uint32_t *pt = (const uint32_t *)(const void *)(ram->ram + table);
+    for (unsigned j = idx & ~(FILL_AROUND - 1u); j < (idx | (FILL_AROUND - 1u)) + 1; j++) {
+        uint32_t e = pt[j];
+        uint32_t lpage = pdi << 10 | j;
+        if (j == idx || (e & 0x21) != 0x21 || (user && !(e & *pde & 4)) || s->map->addend[t][lpage])
+            continue;
+        gpa_t frame = e & GUEST_PAGE_MASK;
+        if (!page_is_ram(frame >> GUEST_PAGE_SHIFT))
+            continue;
+        if ((e & 0x100) && (ctl.cr4 & CR4_PGE))
+            space_mark_global(lpage);
+        trace_use_pt(s, pdi, table, j);
+        space_fill(s, t, lpage, space_addend(lpage, frame));
+    }
+}
+
 static enum shadow_result resolve_paging(gva_t la, unsigned size, bool write, bool user, uint64_t *addend,
                                          struct shadow_fault *fault, struct shadow_where *where)
 {
@@ -220,12 +252,14 @@ static enum shadow_result resolve_paging(gva_t la, unsigned size, bool write, bo
     struct space *s = space_current();
     *addend = space_addend(lpage, page);
     if (!w.large)
-        trace_use_pt(s, la >> 22, w.table);
+        trace_use_pt(s, la >> 22, w.table, (la >> GUEST_PAGE_SHIFT) & 1023);
     if (w.global && (ctl.cr4 & CR4_PGE))
         space_mark_global(lpage);
     enum shadow_table t = shadow_table_for(user, write);
     if (!write) {
         space_fill(s, t, lpage, *addend);
+        if (!w.large && !broken("walk-ad"))
+            fill_around(s, la, w.table, user, t);
     } else if (!trace_write_protected(page) && !physmem_page_has_code(ram, page)) {
         space_fill(s, t, lpage, *addend);
         trace_add_writer(s, lpage, page);

@@ -70,6 +70,13 @@ void trace_set_adaptive(bool on)
     adaptive = on;
 }
 
+static bool broken_snapshot;
+
+void trace_set_broken_snapshot(bool broken)
+{
+    broken_snapshot = broken;
+}
+
 void trace_reset(void)
 {
     for (uint32_t i = 0; i < npages; i++) {
@@ -209,13 +216,20 @@ bool trace_is_traced(gpa_t page)
     return p && ((p->flags & PP_PT) || p->pd_count);
 }
 
-void trace_use_pt(struct space *s, unsigned pdi, gpa_t table)
+void trace_use_pt(struct space *s, unsigned pdi, gpa_t table, unsigned index)
 {
     struct ppage *p = page_of(table);
     if (!p)
         return;                 /* a table outside RAM reads as ones: nothing to trace */
     table &= GUEST_PAGE_MASK;
     p->writes = 0;              /* the table is in use, not just being written */
+    if ((p->flags & PP_OOS) && !broken_snapshot) {
+        /* The snapshot holds, per entry, what the shadow was derived from:
+         * a fill from an out-of-sync table records the entry it used, so
+         * that a later change to it is seen at the resync. */
+        const uint32_t *now = (const uint32_t *)(const void *)(shadow_physmem()->ram + table);
+        snaps[p->snapshot].copy[index] = now[index];
+    }
     if (s->pt_of[pdi] == table)
         return;
     list_push(&p->uses, space_slot(s), pdi);

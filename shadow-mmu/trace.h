@@ -29,10 +29,15 @@
 int trace_init(uint64_t ram_bytes);
 /* Adaptive tracing on (the default) or off (--no-adaptive-trace). */
 void trace_set_adaptive(bool on);
+/* --debug-break oos-stale: fills from an out-of-sync table leave its
+ * snapshot alone, so a change after them goes unseen at the resync. */
+void trace_set_broken_snapshot(bool broken);
 /* Everything forgotten: every paging space was cleared. */
 void trace_reset(void);
 
-void trace_use_pt(struct space *s, unsigned pdi, gpa_t table);
+/* A fill walked through entry `index` of page table `table`, under
+ * page-directory slot pdi of space s. */
+void trace_use_pt(struct space *s, unsigned pdi, gpa_t table, unsigned index);
 void trace_add_writer(struct space *s, uint32_t lpage, gpa_t page);
 void trace_pd_adopted(gpa_t pd);
 void trace_pd_released(gpa_t pd);
