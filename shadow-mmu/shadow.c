@@ -145,13 +145,23 @@ static bool page_is_ram(uint64_t page)
  * device on a 32-bit bus sees. */
 static unsigned mmio_piece(gpa_t pa, unsigned left)
 {
+    if (broken("mmio-width"))
+        return 1;               /* every device access a byte */
     unsigned n = 4 - (pa & 3);
     return n < left ? n : left;
 }
 
+/* --debug-break hole-store: addresses outside RAM behave as a page of
+ * memory (stores stay and are read back), as if a hole were RAM. */
+static uint8_t hole_memory[GUEST_PAGE_SIZE + 512];
+
 void shadow_mmio_read(gpa_t pa, void *buf, unsigned size)
 {
     uint8_t *p = buf;
+    if (broken("hole-store")) {
+        memcpy(buf, &hole_memory[pa & ~GUEST_PAGE_MASK], size);
+        return;
+    }
     for (unsigned n; size; pa += n, p += n, size -= n) {
         n = mmio_piece(pa, size);
         uint32_t v = mmio_read(pa, n);
@@ -162,6 +172,10 @@ void shadow_mmio_read(gpa_t pa, void *buf, unsigned size)
 void shadow_mmio_write(gpa_t pa, const void *buf, unsigned size)
 {
     const uint8_t *p = buf;
+    if (broken("hole-store")) {
+        memcpy(&hole_memory[pa & ~GUEST_PAGE_MASK], buf, size);
+        return;
+    }
     for (unsigned n; size; pa += n, p += n, size -= n) {
         uint32_t v = 0;
         n = mmio_piece(pa, size);

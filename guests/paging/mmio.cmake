@@ -17,3 +17,9 @@ foreach(variant bt386 bt386-shadowmap)
             sh $<TARGET_FILE:bt386> ${extra} ${CMAKE_BINARY_DIR}/guests/pf_mmio.elf)
   set_tests_properties(guest.pf_mmio.${variant} PROPERTIES TIMEOUT 150)
 endforeach()
+# ...and fails when bt386 hands every MMIO access over a byte at a time.
+add_test(NAME guest.pf_mmio.broken-mmio-width
+  COMMAND sh -c "out=$(timeout 60 \"$@\" </dev/null); rc=$?; printf '%s\\n' \"$out\"; \
+[ $rc = 1 ] || exit 1; ! printf '%s\\n' \"$out\" | grep -q '^FAIL'"
+          sh $<TARGET_FILE:bt386> --debug-break mmio-width ${CMAKE_BINARY_DIR}/guests/pf_mmio.elf)
+set_tests_properties(guest.pf_mmio.broken-mmio-width PROPERTIES WILL_FAIL TRUE TIMEOUT 120)
