@@ -33,12 +33,49 @@ void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target)
         emit_jump(x->em, jump, s->label);
         return;
     }
-    s->kind = STUB_EXIT;
+    s->kind = leaves_pages(x, target) ? STUB_EXIT_TABLE : STUB_EXIT;
     s->label = label_new(x->em);
     s->target = target;
     s->eip = x->in ? x->in->eip : target;
     emit_jump(x->em, jump, s->label);
     s->rel32 = emit_here(x->em) - 4;
+}
+
+/* With paging, a direct branch to another linear page is never chained
+ * (monitor/run.c, may_chain: the page may map elsewhere in another address
+ * space). It goes through the address space's indirect table instead, which
+ * holds only blocks checked against that space's mapping. */
+bool leaves_pages(const struct xlate *x, gva_t target)
+{
+    if (!(x->key & MODE_PAGING) || !x->ibtc || MODE_SEG(x->key, S_CS) != SEGMODE_FLAT ||
+        (x->key & (MODE_STEP | MODE_SLOWMEM)))
+        return false;
+    gva_t first = x->block->eip & GUEST_PAGE_MASK;
+    gva_t last = (x->block->guest_end - 1) & GUEST_PAGE_MASK;
+    gva_t t = target & GUEST_PAGE_MASK;
+    return t != first && t != last;
+}
+
+/* The exit of a branch that leaves_pages(): a jump through the indirect
+ * table with the target in r10d. An empty entry leaves through the miss
+ * stub without a host signal (JRCXZ on the entry swapped into rcx):
+ * flag-free, like every exit. */
+void emit_exit_table_stub(struct xlate *x, const struct stub *s)
+{
+    struct emitter *em = x->em;
+    int miss = label_new(em);
+    label_bind(em, s->label);
+    emit_mark(em, s->eip);
+    EMIT(em, X_MOV, HREG(HR_R10, 4), HIMM(s->target));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R15, HR_NONE, 0, VCPU_OFF(ibtc_table)));
+    EMIT(em, X_MOV, HREG(HR_R11, 8), HMEM(8, HR_R11, HR_R10, 8, 0));
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+    emit_jump(em, X_JRCXZ, miss);
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+    EMIT(em, X_JMP, HREG(HR_R11, 8));
+    label_bind(em, miss);
+    EMIT(em, X_XCHG, HREG(HR_R11, 8), HREG(HR_RCX, 8));
+    emit_jump_abs(em, X_JMP, tc_indirect_miss_stub());
 }
 
 void emit_exit_stub(struct xlate *x, struct stub *s)

@@ -223,6 +223,8 @@ static bool emit_block(struct xlate *x, struct emitter *em)
             emit_mem_stub(x, s);
         else if (s->kind == STUB_EXIT)
             emit_exit_stub(x, s);
+        else if (s->kind == STUB_EXIT_TABLE)
+            emit_exit_table_stub(x, s);
         else
             emit_exception_stub(x, s);
     }

@@ -12,14 +12,14 @@
 
 /* A slow path placed after the block body. */
 struct stub {
-    enum { STUB_MEM, STUB_EXIT, STUB_CALLOUT_EXIT } kind;
+    enum { STUB_MEM, STUB_EXIT, STUB_CALLOUT_EXIT, STUB_EXIT_TABLE } kind;
     int label;              /* where the body jumps to */
     int back;               /* where a STUB_MEM returns */
     int after;              /* label just after the access's instruction */
     int flagfree_miss;      /* STUB_MEM, flag-free lookup: the JRCXZ target, else -1 */
     gva_t eip;
     uint32_t info;
-    gva_t target;           /* STUB_EXIT: guest EIP to leave for */
+    gva_t target;           /* STUB_EXIT(_TABLE): guest EIP to leave for */
     uint8_t *rel32;         /* STUB_EXIT: the patchable jump that reaches it */
 };
 
@@ -81,6 +81,8 @@ int emit_stack_access(struct xlate *x, int32_t disp, unsigned size, bool write);
 /* emit_flow.c */
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target);
 void emit_indirect(struct xlate *x);           /* target in r10d */
+void emit_exit_table_stub(struct xlate *x, const struct stub *s);
+bool leaves_pages(const struct xlate *x, gva_t target);
 void emit_exit_stub(struct xlate *x, struct stub *s);
 void emit_indirect_miss_stub(struct emitter *em);
 void emit_plain_exit_stub(struct emitter *em);
