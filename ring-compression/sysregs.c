@@ -9,9 +9,9 @@
 
 #include <stdio.h>
 
-/* CR4 bits this CPU implements (CPUID leaf 1 advertises DE, TSC, SEP,
- * FXSR, SSE; PSE/PGE arrive with paging). VME/PVI (virtual-8086) and PAE
- * are not implemented: setting them raises #GP like a CPU without them. */
+/* CR4 bits this CPU has (CPUID leaf 1 advertises DE, PSE, TSC, PGE, SEP,
+ * FXSR, SSE). VME/PVI (virtual-8086) and PAE are features it does not
+ * advertise: setting them raises #GP, as on a CPU without them. */
 #define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | \
                        CR4_OSXMMEXCPT)
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include "libc.h"
 
 extern uint32_t mb_magic, mb_info;
 
@@ -25,14 +26,7 @@ static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1
 
 void serial_putc(char c);
 void puts_raw(const char *s);
-int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
 
 /* Leaves the machine: bt386 and QEMU exit with status (code << 1) | 1. */
 void guest_exit(int code) __attribute__((noreturn));

@@ -5,19 +5,15 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdarg.h>
+#include "libc.h"   /* guests/lib: memset, memcpy, strlen, vsnprintf */
 
 struct trapframe;
 struct rtc_time;
 struct proc;
 
 /* string.c */
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-size_t strlen(const char *s);
 
 /* printf.c */
-int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* console.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

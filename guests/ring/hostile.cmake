@@ -12,22 +12,10 @@ bt386_guest_test(hostile_code)
 
 # Segment limits: QEMU 7.2 does not check data-segment limits, so the
 # QEMU comparison cannot serve; the SDM is the reference and bt386 runs the
-# guest alone: it must exit with status 1 (main returned 0) and print no
-# FAIL line. (tests/run_guest.sh only compares with QEMU.)
+# guest alone (bt386_guest_test_alone, guests/CMakeLists.txt).
 bt386_add_guest(hostile_limits hostile_limits.c hostile_limits_asm.S hostile_far_asm.S sens_common.c
                 ${GUEST_PM_SOURCES})
-foreach(variant bt386 bt386-shadowmap)
-  set(extra "")
-  if(variant STREQUAL bt386-shadowmap)
-    set(extra --no-direct)
-  endif()
-  add_test(NAME guest.hostile_limits.${variant}
-    COMMAND sh -c "out=$(timeout 120 \"$@\" </dev/null); rc=$?; printf '%s\\n' \"$out\"; \
-[ $rc = 1 ] || { echo \"--- exit status $rc, want 1\"; exit 1; }; \
-! printf '%s\\n' \"$out\" | grep -q '^FAIL'"
-            sh $<TARGET_FILE:bt386> ${extra} ${CMAKE_BINARY_DIR}/guests/hostile_limits.elf)
-  set_tests_properties(guest.hostile_limits.${variant} PROPERTIES TIMEOUT 150)
-endforeach()
+bt386_guest_test_alone(hostile_limits)
 
 # CPL3 fuzzing: random sequences single-stepped at CPL3 (fuzz_cpl3.c).
 # cli.fuzz_cpl3 runs bt386 under strace for two counts (10,000 and 20,000
