@@ -82,6 +82,7 @@ int emit_stack_access(struct xlate *x, int32_t disp, unsigned size, bool write);
 void emit_exit_direct(struct xlate *x, enum x64_mnemonic jump, gva_t target);
 void emit_indirect(struct xlate *x);           /* target in r10d */
 void emit_exit_table_stub(struct xlate *x, const struct stub *s);
+void emit_checked_table_jump(struct emitter *em);
 bool leaves_pages(const struct xlate *x, gva_t target);
 void emit_exit_stub(struct xlate *x, struct stub *s);
 void emit_indirect_miss_stub(struct emitter *em);
