@@ -104,7 +104,7 @@ static uint64_t crossing_access(struct vcpu *v, gva_t la, uint32_t offset, unsig
     }
     /* Reads come from the bytes as they are; a read-modify-write reads
      * them too, so a store's copy starts from them as well. */
-    if (size > sizeof v->bounce || !gmem_read_linear_as(v, la, size, v->bounce, user))
+    if (size > VCPU_BOUNCE_BYTES || !gmem_read_linear_as(v, la, size, v->bounce, user))
         panic("crossing access of %u bytes at %08x", size, la);
     if (write) {
         v->writeback_la = la;
@@ -135,7 +135,7 @@ static uint64_t device_store(struct vcpu *v, gva_t la, uint32_t offset, unsigned
         stop_after(v, 0);
         return 0;
     }
-    if (size > sizeof v->bounce)
+    if (size > VCPU_BOUNCE_BYTES)
         panic("device store of %u bytes at %08x", size, la);
     if (!plain_store(v) && !gmem_read_linear_as(v, la, size, v->bounce, user))
         return 0;

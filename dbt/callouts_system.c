@@ -455,17 +455,6 @@ uint64_t callout_system_fpu(struct vcpu *v)
     return callout_system(v);
 }
 
-/* Is the code of the block that contains host address `at` on linear page
- * `page`? (Unknown: yes.) */
-static bool block_on_page(const void *at, gva_t page)
-{
-    const struct tc_block *b = tc_block_at(at);
-    if (!b)
-        return true;
-    gva_t first = b->cs_base + b->eip, last = b->cs_base + b->guest_end - 1;
-    return (first & GUEST_PAGE_MASK) == page || (last & GUEST_PAGE_MASK) == page;
-}
-
 uint64_t callout_system(struct vcpu *v)
 {
     struct insn in;
@@ -476,28 +465,5 @@ uint64_t callout_system(struct vcpu *v)
     }
     if (emulate(v, &in))
         v->stop_request = 1;        /* the mode may have changed: back to the monitor */
-    return 0;
-}
-
-/* INVLPG m. A page that the running block's code is not on changes
- * nothing the rest of the block relies on (its chains stay on its own
- * pages), so the block goes on, rather than through the run loop (bench/nano
- * ptemod). info: the instruction's length. */
-uint64_t callout_invlpg(struct vcpu *v)
-{
-    struct insn in;
-    g_stats.callouts[CALLOUT_misc]++;
-    if (!gmem_decode_current(v, &in)) {
-        raise_exception(v, 6, 0, false);
-        return 0;
-    }
-    if (!privileged(v))
-        return 0;
-    gva_t la = v->seg[in.mem.seg].base + gmem_effective_address(v, &in.mem);
-    shadow_invlpg(la);
-    if (block_on_page((void *)(uintptr_t)v->callout_ret, la & GUEST_PAGE_MASK)) {
-        v->eip = v->cur_eip + v->callout_info;
-        v->stop_request = 1;
-    }
     return 0;
 }

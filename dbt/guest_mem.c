@@ -44,66 +44,88 @@ static inline void copy_bytes(void *d, const void *s, unsigned n)
     }
 }
 
-static bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, bool user, void *buf)
+/* One chunk (within a page) that the fast paths of access_linear do not
+ * serve: a walk, a traced or code page, MMIO. Out of line, so that the
+ * fast paths stay small (bench/nano segload lost ~20 cycles a load when
+ * this was inlined into them). */
+static __attribute__((noinline)) bool access_chunk_slow(struct vcpu *v, gva_t la, unsigned chunk, bool write,
+                                                        bool user, uint8_t *p)
 {
-    uint8_t *p = buf;
+    struct shadow_fault f;
+    struct shadow_where where;
+    uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f, &where);
+    if (!host) {
+        v->cr2 = f.address;
+        raise_exception(v, f.vector, f.error_code, f.vector == 14);
+        return false;
+    }
+    if (write && !where.ram) {
+        shadow_mmio_write(where.pa, p, chunk);
+    } else if (write) {
+        shadow_note_write(where.pa, chunk);
+        gmem_note_code_write(v, where.pa, chunk);
+        memcpy(host, p, chunk);
+    } else {
+        memcpy(p, host, chunk);
+    }
+    return true;
+}
+
+/* Where a chunk (within one page) is in host memory when no C-side work
+ * is needed, else NULL:
+ *  - paging off: the linear address is physical; RAM is read directly and
+ *    written directly unless the page holds translated code (a bit in
+ *    physmem's code map, in cache where the shadow map would not be);
+ *  - paging on: a filled shadow entry is a walk already done, and a write
+ *    entry exists only where no tracing or SMC check is needed. */
+static inline uint8_t *chunk_host(const struct vcpu *v, gva_t la, unsigned chunk, bool write, bool user)
+{
+    static const struct physmem *pm;
+    if (!(v->cr0 & CR0_PG)) {
+        if (!pm)
+            pm = shadow_physmem();
+        if ((uint64_t)la + chunk <= pm->size && (!write || !physmem_page_has_code(pm, la)))
+            return pm->ram + la;
+        return NULL;
+    }
+    uint64_t a = ((const struct shadow_map *)(uintptr_t)v->shadow_base)
+                     ->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT];
+    return a ? (uint8_t *)(uintptr_t)(a + la) : NULL;
+}
+
+static bool access_split(struct vcpu *v, gva_t la, unsigned size, bool write, bool user, uint8_t *p)
+{
     if (v->dr[7] & 0xff)
         dbg_data_access(v, la, size, write);
     while (size) {
         unsigned chunk = GUEST_PAGE_SIZE - (la & (GUEST_PAGE_SIZE - 1));
         if (chunk > size)
             chunk = size;
-        /* Fast path, paging off: the linear address is physical; RAM is
-         * read directly and written directly unless the page holds
-         * translated code (a bit in physmem's code map, in cache where
-         * the shadow map's 32 MiB of tables would not be). */
-        static const struct physmem *pm;
-        if (!pm)
-            pm = shadow_physmem();
-        if (!(v->cr0 & CR0_PG) && (uint64_t)la + chunk <= pm->size &&
-            (!write || !physmem_page_has_code(pm, la))) {
-            uint8_t *host = pm->ram + la;
+        uint8_t *host = chunk_host(v, la, chunk, write, user);
+        if (host)
             copy_bytes(write ? host : p, write ? p : host, chunk);
-            la += chunk;
-            p += chunk;
-            size -= chunk;
-            continue;
-        }
-        if (v->cr0 & CR0_PG) {
-            /* A filled shadow entry is a walk already done: a write entry
-             * exists only where no tracing or SMC check is needed. */
-            uint64_t a = shadow_current()->addend[shadow_table_for(user, write)][la >> GUEST_PAGE_SHIFT];
-            if (a) {
-                uint8_t *host = (uint8_t *)(uintptr_t)(a + la);
-                copy_bytes(write ? host : p, write ? p : host, chunk);
-                la += chunk;
-                p += chunk;
-                size -= chunk;
-                continue;
-            }
-        }
-        struct shadow_fault f;
-        struct shadow_where where;
-        uint8_t *host = shadow_host_ptr(la, chunk, write, user, &f, &where);
-        if (!host) {
-            v->cr2 = f.address;
-            raise_exception(v, f.vector, f.error_code, f.vector == 14);
+        else if (!access_chunk_slow(v, la, chunk, write, user, p))
             return false;
-        }
-        if (write && !where.ram) {
-            shadow_mmio_write(where.pa, p, chunk);
-        } else if (write) {
-            shadow_note_write(where.pa, chunk);
-            gmem_note_code_write(v, where.pa, chunk);
-            memcpy(host, p, chunk);
-        } else {
-            memcpy(p, host, chunk);
-        }
         la += chunk;
         p += chunk;
         size -= chunk;
     }
     return true;
+}
+
+/* The common case inline in each caller: one chunk, no data breakpoint,
+ * a host address at once (interrupt delivery and IRET make ~20 such
+ * accesses: bench/nano syscall). */
+static inline bool access_linear(struct vcpu *v, gva_t la, unsigned size, bool write, bool user, void *buf)
+{
+    if (!(v->dr[7] & 0xff) && (la & (GUEST_PAGE_SIZE - 1)) + size <= GUEST_PAGE_SIZE) {
+        uint8_t *host = chunk_host(v, la, size, write, user);
+        if (host) {
+            copy_bytes(write ? host : buf, write ? buf : host, size);
+            return true;
+        }
+    }
+    return access_split(v, la, size, write, user, buf);
 }
 
 void gmem_note_code_write(struct vcpu *v, gpa_t pa, unsigned size)

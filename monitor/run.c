@@ -29,7 +29,9 @@ static struct {
     int first_vector;           /* the event whose delivery ended in a triple fault */
     uint32_t first_eip;
     uint64_t expired;           /* deadline of the timer that last raised INTR, or 0 */
-    int mode_space;             /* the address space v->ibtc_table belongs to */
+    uint64_t mode_map;          /* the shadow map v->ibtc_table belongs to */
+    uint32_t prev_key;          /* the mode before (enter_mode) */
+    uint64_t prev_map, prev_table;
 } run;
 
 void vm_request_stop(int status)
@@ -138,15 +140,26 @@ static bool deliver(struct vcpu *v)
     return !v->shutdown;
 }
 
-/* The mode's indirect table in the current address space. */
+/* The mode's indirect table in the current address space (v->shadow_base
+ * names the space: MOV CR3 changes it). */
 static void enter_mode(struct vcpu *v, uint32_t key)
 {
-    int space = shadow_current_slot();
-    if (key != v->mode_key || space != run.mode_space) {
-        v->mode_key = key;
-        run.mode_space = space;
-        v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key, space);
+    if (key == v->mode_key && v->shadow_base == run.mode_map)
+        return;
+    /* The mode before this one is remembered too: SYSENTER/SYSEXIT and
+     * INT/IRET go back and forth between two (bench/nano sysenter). */
+    uint32_t old_key = v->mode_key;
+    uint64_t old_map = run.mode_map, old_table = v->ibtc_table;
+    if (key == run.prev_key && v->shadow_base == run.prev_map) {
+        v->ibtc_table = run.prev_table;
+    } else {
+        v->ibtc_table = (uint64_t)(uintptr_t)tc_ibtc_table(key, shadow_current_slot());
     }
+    v->mode_key = key;
+    run.mode_map = v->shadow_base;
+    run.prev_key = old_key;
+    run.prev_map = old_map;
+    run.prev_table = old_table;
 }
 
 /* With paging, is the block's code still what its linear pages map to?

@@ -5,7 +5,8 @@
  *   r12d                          guest ESP (host RSP stays the monitor's stack)
  *   r15                           struct vcpu *
  *   r14                           struct shadow_map * of the current address space
- *                                 (reloaded from the vCPU after every callout)
+ *                                 (reloaded when a callout continues elsewhere:
+ *                                 MOV CR3 and task switches always stop)
  *   r13                           guest physical 0 in the direct mode's window
  *   r8-r11                        scratch for emitted sequences
  *   RFLAGS                        guest OF SF ZF AF PF CF and DF
@@ -109,7 +110,6 @@ tc_leave_saved:                   /* guest state, FPU included, is in the vCPU *
     mov %rax, V_CALLOUT_RET(%r15)
 .endm
 .macro RETURN_TO_TC
-    mov V_SHADOW_BASE(%r15), %r14   /* MOV CR3 may have switched maps */
     mov V_EFLAGS(%r15), %eax
     and $(EFL_LIVE_MASK | 2), %eax
     push %rax

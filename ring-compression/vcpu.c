@@ -21,6 +21,10 @@ struct vcpu *vcpu_create(void)
     return v;
 }
 
+/* The copy a page-crossing access or a device store works on (vcpu.h):
+ * outside struct vcpu, whose hot fields stay in few cache lines. */
+static uint8_t bounce_buffer[VCPU_BOUNCE_BYTES] __attribute__((aligned(16)));
+
 void vcpu_reset(struct vcpu *v)
 {
     if (v->poll_armed)
@@ -33,6 +37,7 @@ void vcpu_reset(struct vcpu *v)
     v->fpu_state[1] = 0x03;
     v->fpu_state[24] = 0x80;
     v->fpu_state[25] = 0x1f;
+    v->bounce = bounce_buffer;
 }
 
 void vcpu_destroy(struct vcpu *v)

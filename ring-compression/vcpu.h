@@ -153,21 +153,23 @@ struct vcpu {
     bool poll_armed;           /* the poll page is inaccessible (vcpu_arm_poll) */
     bool smc_hit;              /* a C-side store rewrote the running block */
     bool smc_whole_page;       /* a store to code invalidates its whole page (monitor/run.c) */
+    uint32_t cpl;
+    bool halted;
+    bool in_tc;                /* between tc_enter and its return (signals.c) */
+    uint64_t last_tsc;         /* the guest's TSC never goes backwards (callout_rdtsc) */
+    uint8_t fpu_state[512] __attribute__((aligned(16)));   /* FXSAVE image */
     /* A page-crossing access with paging on (dbt/callouts.c): the
      * instruction is redone alone (redo_alone), on a copy of its bytes in
      * bounce; a store's bytes are written back when it completes. */
     bool redo_alone;
     uint32_t writeback_la, writeback_size;
     bool writeback_user;
-    uint8_t bounce[1024] __attribute__((aligned(16)));
-    uint32_t cpl;
-    bool halted;
-    bool in_tc;                /* between tc_enter and its return (signals.c) */
-    uint64_t last_tsc;         /* the guest's TSC never goes backwards (callout_rdtsc) */
-    uint8_t fpu_state[512] __attribute__((aligned(16)));   /* FXSAVE image */
+    uint8_t *bounce;           /* 1 KiB (vcpu_create): FXSAVE's 512 bytes fit */
 };
 
 #define VCPU_OFF(field) offsetof(struct vcpu, field)
+
+#define VCPU_BOUNCE_BYTES 1024
 
 /* A page after the vCPU's own that translated code reads right after a
  * guest STI or POPF at CPL 0 (the instructions that set IF inline) and

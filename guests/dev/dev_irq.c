@@ -18,6 +18,9 @@
 #define IRQ0_VECTOR 0x20
 
 static volatile uint32_t ticks, last_eip, last_if, mid_fill;
+/* The EIP of the first interrupt after `first_armed` is set (a loaded
+ * host may let a second tick in before the CLI that follows). */
+static volatile uint32_t first_eip, first_armed;
 /* REP STOSD's target (see main): the handler looks at how far it got. */
 static uint32_t fill[4u << 20] __attribute__((aligned(16)));
 #define FILL_WORD 0x5eed5eedu
@@ -29,6 +32,10 @@ static int on_timer(struct pm_fault *f)
     __asm__ volatile("pushf; pop %0" : "=r"(flags));
     last_if = flags & 0x200;
     last_eip = f->eip;
+    if (first_armed) {
+        first_eip = f->eip;
+        first_armed = 0;
+    }
     /* Between two iterations of the fill: begun, not finished. */
     if (f->eip == (uint32_t)rep_insn && fill[0] == FILL_WORD && fill[ARRAY_COUNT(fill) - 1] != FILL_WORD)
         mid_fill = 1;
@@ -83,14 +90,15 @@ int main(void)
 
     /* STI's shadow: the pending interrupt is taken after the next
      * instruction, whose address is then the frame's EIP. */
+    first_armed = 1;
     __asm__ volatile("sti\n\t"
                      ".globl shadow_insn\nshadow_insn:\n\t"
                      "nop\n\t"
                      ".globl after_shadow\nafter_shadow:\n\t"
                      "nop\n\t"
                      "cli" ::: "memory");
-    CHECK_EQ(ticks, before + 1, "STI lets the pending interrupt in");
-    CHECK_EQ(last_eip, (uint32_t)after_shadow, "STI's shadow: taken after the instruction following STI");
+    CHECK(ticks >= before + 1, "STI lets the pending interrupt in");
+    CHECK_EQ(first_eip, (uint32_t)after_shadow, "STI's shadow: taken after the instruction following STI");
 
     /* REP STOSD is interruptible between iterations (SDM REP): a tick
      * during a long fill finds EIP at the REP instruction, and the fill
