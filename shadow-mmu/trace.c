@@ -339,8 +339,8 @@ static int snapshot_take(gpa_t page)
         if (!snaps[i].used)
             slot = i;
     if (slot < 0) {
-        /* All in use: the oldest kind of choice is any; take slot 0's page
-         * back in sync first. */
+        /* All in use: bring slot 0's table back in sync to make room
+         * (any victim is correct: a resync is what MOV CR3 does anyway). */
         resync(snaps[0].page);
         slot = 0;
     }
