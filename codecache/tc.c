@@ -205,13 +205,8 @@ void tc_block_publish(struct tc_block *b, size_t used)
     g_stats.tc_bytes += used;
 }
 
-struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit)
-{
-    return tc_lookup_checked(eip, key, cs_base, cs_limit, NULL);
-}
-
-struct tc_block *tc_lookup_checked(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
-                                   bool (*still_maps)(const struct tc_block *))
+struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
+                           bool (*still_maps)(const struct tc_block *))
 {
     g_stats.tc_lookups++;
     for (struct tc_block *b = hash[hash_of(eip, key)]; b; b = b->hash_next)

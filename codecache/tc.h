@@ -4,7 +4,7 @@
  * chaining and unchaining of direct exits, the in-TC indirect-branch tables,
  * and invalidation of the blocks made from a guest page that is written.
  *
- *   struct tc_block *b = tc_lookup(eip, key, cs_base, cs_limit);
+ *   struct tc_block *b = tc_lookup(eip, key, cs_base, cs_limit, still_maps);
  *   if (!b) b = translate(...);               (dbt/ fills a block via tc_emit_*)
  *   tc_chain(exit_link, b);                   patch a direct exit to jump to b
  *   tc_invalidate_range(gpa, len, &hit_current);   on a store to code
@@ -73,12 +73,11 @@ void tc_publish_raw(size_t used);
 
 /* Blocks are found by guest EIP, mode and CS base and limit: the same EIP
  * in another code segment is other code, or faults elsewhere. */
-struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit);
 /* …and, with paging, made from the guest physical pages that its linear
- * pages map to now (still_maps decides): the same EIP in another address
- * space may be other code, and gets a block of its own. */
-struct tc_block *tc_lookup_checked(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
-                                   bool (*still_maps)(const struct tc_block *));
+ * pages map to now (still_maps decides; NULL with paging off): the same EIP
+ * in another address space may be other code, and gets a block of its own. */
+struct tc_block *tc_lookup(gva_t eip, uint32_t key, uint32_t cs_base, uint32_t cs_limit,
+                           bool (*still_maps)(const struct tc_block *));
 /* Patch the exit whose rel32 is at executable address `rel32` to jump to b. */
 void tc_chain(uint8_t *rel32, struct tc_block *to);
 /* Points every chained exit of b back at its exit stub, so that the next

@@ -180,8 +180,8 @@ static bool block_still_maps(const struct tc_block *b)
 
 static struct tc_block *lookup(struct vcpu *v, gva_t eip, uint32_t key)
 {
-    return tc_lookup_checked(eip, key, v->seg[S_CS].base, v->seg[S_CS].limit,
-                             (key & MODE_PAGING) ? block_still_maps : NULL);
+    return tc_lookup(eip, key, v->seg[S_CS].base, v->seg[S_CS].limit,
+                     (key & MODE_PAGING) ? block_still_maps : NULL);
 }
 
 /* With paging, a direct exit is chained only to a block in the linear

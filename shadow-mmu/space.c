@@ -17,6 +17,8 @@
 
 #define LOG_MAX (1u << 16)
 
+_Static_assert(SPACE_SLOTS == SHADOW_SLOTS, "shadow.h's SHADOW_SLOTS counts the spaces of space.h");
+
 struct space spaces[SPACE_SLOTS];
 static struct space *current;
 static uint64_t clock_now;
