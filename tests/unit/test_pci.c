@@ -6,23 +6,10 @@
  * multi-function rules), the registry's panics, and the PIIX3 reset
  * control register's reset request. Each part runs in a child process:
  * devices_init runs once per process. */
-#include "common/vm.h"
 #include "devices/bus.h"
 #include "devices/pci.h"
 #include "check.h"
-
-static int stop_requests, last_stop_status;
-
-void vm_request_stop(int status)
-{
-    stop_requests++;
-    last_stop_status = status;
-}
-
-void vm_request_reset(void)
-{
-    vm_request_stop(0);
-}
+#include "fake_vm.h"
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA 0xcfc

@@ -11,24 +11,10 @@
 #include <sys/stat.h>
 #include <termios.h>
 
-#include "common/vm.h"
 #include "devices/bus.h"
 #include "devices/clock.h"
 #include "check.h"
-
-/* isa-debug-exit's way out, recorded instead of stopping a run loop. */
-static int stop_requests, last_stop_status;
-
-void vm_request_stop(int status)
-{
-    stop_requests++;
-    last_stop_status = status;
-}
-
-void vm_request_reset(void)
-{
-    vm_request_stop(0);
-}
+#include "fake_vm.h"     /* isa-debug-exit's way out, recorded */
 
 #define COM1 0x3f8
 
