@@ -88,16 +88,23 @@ void run_dump_guest(FILE *f, const struct vcpu *v)
     fprintf(f, "  cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", v->cr0, v->cr2, v->cr3, v->cr4);
     const struct physmem *pm = shadow_physmem();
     gva_t la = v->seg[S_CS].base + v->eip;
-    if (pm && la < pm->size) {
-        size_t n = pm->size - la < 15 ? (size_t)(pm->size - la) : 15;
+    gpa_t pa;
+    struct shadow_fault fault;
+    if (pm && shadow_fetch(la, v->cpl == 3, &pa, &fault)) {
+        /* The bytes of EIP's page only: with paging the next page may be
+         * anywhere. */
+        size_t in_page = GUEST_PAGE_SIZE - (la & ~GUEST_PAGE_MASK);
+        size_t n = in_page < 15 ? in_page : 15;
+        if (pm->size - pa < n)
+            n = (size_t)(pm->size - pa);
         char text[128];
-        disasm_text(DISASM_GUEST32, pm->ram + la, n, la, text, sizeof text);
+        disasm_text(DISASM_GUEST32, pm->ram + pa, n, la, text, sizeof text);
         fprintf(f, "  at eip: %s  (", text);
         for (size_t i = 0; i < n && i < 8; i++)
-            fprintf(f, "%02x%s", pm->ram[la + i], i + 1 < n && i < 7 ? " " : "");
+            fprintf(f, "%02x%s", pm->ram[pa + i], i + 1 < n && i < 7 ? " " : "");
         fprintf(f, ")\n");
     } else {
-        fprintf(f, "  at eip: (linear %08x is not RAM: nothing to disassemble)\n", la);
+        fprintf(f, "  at eip: (linear %08x cannot be fetched: nothing to disassemble)\n", la);
     }
 }
 
@@ -171,11 +178,12 @@ static bool block_still_maps(const struct tc_block *b)
     bool user = MODE_CPL(b->key) == 3;
     gva_t first = b->cs_base + b->eip, last = first + (b->guest_end - b->eip) - 1;
     gpa_t pa;
-    if (!shadow_peek_phys(first, user, &pa) || (pa & GUEST_PAGE_MASK) != (b->phys_start & GUEST_PAGE_MASK))
+    struct shadow_fault f;
+    if (!shadow_fetch(first, user, &pa, &f) || (pa & GUEST_PAGE_MASK) != (b->phys_start & GUEST_PAGE_MASK))
         return false;
     if (((first ^ last) & GUEST_PAGE_MASK) == 0)
         return true;
-    return shadow_peek_phys(last, user, &pa) && (pa & GUEST_PAGE_MASK) == b->last_page;
+    return shadow_fetch(last, user, &pa, &f) && (pa & GUEST_PAGE_MASK) == b->last_page;
 }
 
 static struct tc_block *lookup(struct vcpu *v, gva_t eip, uint32_t key)

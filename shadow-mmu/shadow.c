@@ -304,6 +304,17 @@ uint8_t *shadow_host_ptr(gva_t la, unsigned size, bool write, bool user,
 
 bool shadow_fetch(gva_t la, bool user, gpa_t *pa, struct shadow_fault *fault)
 {
+    if (paging()) {
+        /* A filled read entry is a walk already done (a fetch is a read):
+         * the translator fetches every instruction, the block check every
+         * lookup. */
+        uint32_t lpage = la >> GUEST_PAGE_SHIFT;
+        uint64_t a = space_current()->map->addend[shadow_table_for(user, false)][lpage];
+        if (a && space_entry_phys(lpage, a, pa)) {
+            *pa |= la & ~GUEST_PAGE_MASK;
+            return true;
+        }
+    }
     uint64_t addend;
     struct shadow_where where;
     /* Size 0: no bytes are read from a device, the caller reads RAM. */
@@ -315,28 +326,6 @@ bool shadow_fetch(gva_t la, bool user, gpa_t *pa, struct shadow_fault *fault)
         fault->address = la;
         return false;
     }
-    *pa = where.pa;
-    return true;
-}
-
-bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa)
-{
-    if (!paging()) {
-        *pa = la;
-        return true;
-    }
-    uint32_t lpage = la >> GUEST_PAGE_SHIFT;
-    uint64_t a = space_current()->map->addend[shadow_table_for(user, false)][lpage];
-    if (a && space_entry_phys(lpage, a, pa)) {
-        *pa |= la & ~GUEST_PAGE_MASK;
-        return true;
-    }
-    /* Not filled: fill it (a fetch is a read), or there is no translation. */
-    struct shadow_fault f;
-    uint64_t addend;
-    struct shadow_where where;
-    if (shadow_resolve(la, 0, false, user, &addend, &f, &where) != SHADOW_OK || !where.ram)
-        return false;
     *pa = where.pa;
     return true;
 }

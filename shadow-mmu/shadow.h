@@ -87,12 +87,10 @@ enum shadow_result shadow_resolve(gva_t la, unsigned size, bool write, bool user
 uint8_t *shadow_host_ptr(gva_t la, unsigned size, bool write, bool user,
                          struct shadow_fault *fault, struct shadow_where *where);
 
-/* An instruction fetch at linear `la`: the guest physical address, or a
- * fault (#PF, or SHADOW_NO_RAM outside RAM). */
+/* An instruction fetch at linear `la`: the guest physical address (from
+ * the shadow entry, or a walk that fills it), or a fault (#PF, or
+ * SHADOW_NO_RAM outside RAM) that the caller may raise or ignore. */
 bool shadow_fetch(gva_t la, bool user, gpa_t *pa, struct shadow_fault *fault);
-/* The physical page linear page `la` maps to now, from the shadow entry or
- * a walk that changes nothing (no fault raised): for checking a block. */
-bool shadow_peek_phys(gva_t la, bool user, gpa_t *pa);
 
 /* A guest store of `size` bytes at physical `pa` is about to land: traced
  * page tables and directories drop what was derived from them. */
