@@ -7,6 +7,7 @@
 #ifndef BT386_CALLOUTS_H
 #define BT386_CALLOUTS_H
 
+#include "decoder/insn.h"
 #include "ring-compression/vcpu.h"
 
 /* Memory slow path: r10 (vcpu.xr[2]) holds the address; returns the host
@@ -40,6 +41,9 @@ uint64_t callout_bitmem(struct vcpu *v);    /* BT/BTS/BTR/BTC m, reg; re-decodes
  * the instruction at cur_eip and emulates it; always leaves the TC. */
 uint64_t callout_system(struct vcpu *v);
 uint64_t callout_invlpg(struct vcpu *v);
+/* INVLPG's rules (#UD without a memory operand, #GP(0) above CPL 0) and its
+ * effect; *la is the page's linear address. dbt/callouts_paging.c. */
+bool invlpg_emulate(struct vcpu *v, const struct insn *in, gva_t *la);
 /* MOV sreg, r16: info = sreg | rm << 4 | len << 8. Leaves the TC only if
  * the segment's translation mode changed. */
 uint64_t callout_mov_sreg(struct vcpu *v);

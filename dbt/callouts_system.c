@@ -191,13 +191,9 @@ static bool group7(struct vcpu *v, const struct insn *in, uint8_t modrm)
         v->cr0 = (v->cr0 & ~0xeu) | (val & 0xfu) | (v->cr0 & CR0_PE);
         return true;
     }
-    if (op == 7) {                                                         /* INVLPG */
-        if (!in->has_mem)
-            return undefined_opcode(v);
-        if (!privileged(v))
-            return false;
-        shadow_invlpg(v->seg[in->mem.seg].base + gmem_effective_address(v, &in->mem));
-        return true;
+    if (op == 7) {                  /* INVLPG (the translator calls callout_invlpg) */
+        gva_t la;
+        return invlpg_emulate(v, in, &la);
     }
     if (!in->has_mem || op == 5)
         return undefined_opcode(v);
